@@ -1,0 +1,170 @@
+package dev.sortie.cli;
+
+import dev.sortie.config.AppName;
+import dev.sortie.config.SortieHome;
+import dev.sortie.git.AppRepository;
+import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.service.InstanceInfo;
+import dev.sortie.service.SupervisorClient;
+import dev.sortie.steps.DirTree;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sortie apps}: create, list and destroy apps. */
+@Command(name = "apps", mixinStandardHelpOptions = true, description = "Create, list and destroy apps.",
+        subcommands = {AppsCommand.Create.class, AppsCommand.ListApps.class, AppsCommand.Destroy.class})
+final class AppsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an app: a bare git repo whose post-update hook deploys pushes. Prints the remote to push to.")
+    static final class Create implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "App name: lower-case letters, digits and dashes (e.g. hello).")
+        String name;
+
+        @Option(names = "--repair", description = "The app exists: reinstall its git hook (e.g. after moving Sortie).")
+        boolean repair;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            AppName.require(name);
+            SortieHome home = Homes.current();
+            Path repoDir = home.repo(name);
+            boolean exists = Files.exists(repoDir);
+            if (exists && !repair) {
+                throw new UserError(ExitCodes.CONFIG, "app " + name + " already exists (reinstall its hook: sortie apps create "
+                        + name + " --repair)");
+            }
+            if (!exists && repair) {
+                throw new UserError(ExitCodes.UNAVAILABLE, "no app named " + name + " to repair");
+            }
+            Files.createDirectories(home.logsDir(name));
+            AppRepository.create(repoDir, "main", Map.of(
+                    "SORTIE_HOME", AppRepository.shellWord(home.root().toString()),
+                    "SORTIE_COMMAND", AppRepository.shellWords(Launcher.sortieCommand()),
+                    "APP", AppRepository.shellWord(name)));
+            var out = spec.commandLine().getOut();
+            if (repair) {
+                out.println("Reinstalled the post-update hook of " + name + ".");
+                return ExitCodes.OK;
+            }
+            out.println("Created app " + name + " (" + home.appDir(name) + ").");
+            out.println();
+            out.println("Add it as a git remote in your project and push to deploy:");
+            out.println("  git remote add production " + repoDir + "                # on this machine");
+            out.println("  git remote add production " + System.getProperty("user.name") + "@" + hostName() + ":" + repoDir
+                    + "   # over SSH");
+            out.println("  git push production main");
+            return ExitCodes.OK;
+        }
+
+        private static String hostName() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "this-server";
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List apps with their live release and URL.")
+    static final class ListApps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            SortieHome home = Homes.current();
+            var out = spec.commandLine().getOut();
+            List<String> apps = appNames(home);
+            if (apps.isEmpty()) {
+                out.println("No apps yet. Create one: sortie apps create NAME");
+                return ExitCodes.OK;
+            }
+            out.printf("%-24s %-28s %s%n", "APP", "LIVE RELEASE", "URL");
+            for (String app : apps) {
+                Optional<String> live = Homes.releases(home, app).currentId();
+                String url = live.isEmpty() ? "-" : Homes.liveConfig(home, app).map(c -> Homes.url(home, app, c)).orElse("-");
+                out.printf("%-24s %-28s %s%n", app, live.orElse("(not deployed)"), url);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    static List<String> appNames(SortieHome home) throws IOException {
+        if (!Files.isDirectory(home.appsDir())) {
+            return List.of();
+        }
+        try (var dirs = Files.list(home.appsDir())) {
+            return dirs.map(p -> p.getFileName().toString()).filter(AppName::isValid).sorted().toList();
+        }
+    }
+
+    @Command(name = "destroy", mixinStandardHelpOptions = true,
+            description = "Stop an app, remove its nginx site and delete its repo, releases and logs.")
+    static final class Destroy implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--force", description = "Really destroy: nothing of the app is kept.")
+        boolean force;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SortieHome home = Homes.current();
+            DeployRunner.requireApp(home, AppName.require(name));
+            if (!force) {
+                throw new UserError(ExitCodes.USAGE, "this deletes " + home.appDir(name)
+                        + " (repo, releases, logs) and stops the app; run again with --force to do it");
+            }
+            var out = spec.commandLine().getOut();
+            var server = Homes.serverConfig(home);
+            SupervisorClient client = new SupervisorClient(home.socket());
+            if (client.isRunning()) {
+                for (InstanceInfo i : client.list()) {
+                    if (i.app().equals(name)) {
+                        client.stop(name, i.release(), server.stopTimeout());
+                        out.println("Stopped " + name + " " + i.release() + ".");
+                    }
+                }
+            }
+            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+            SiteSwitch sites = new SiteSwitch(nginx);
+            if (Files.exists(sites.siteFile(name))) {
+                Files.delete(sites.siteFile(name));
+                if (nginx.isRunning()) {
+                    nginx.startOrReload();
+                }
+                out.println("Removed the nginx site of " + name + ".");
+            }
+            DirTree.delete(home.appDir(name));
+            out.println("Destroyed " + name + ".");
+            return ExitCodes.OK;
+        }
+    }
+}

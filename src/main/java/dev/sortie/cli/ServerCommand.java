@@ -1,0 +1,114 @@
+package dev.sortie.cli;
+
+import dev.sortie.config.ServerConfig;
+import dev.sortie.config.SortieHome;
+import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.service.SupervisorClient;
+import dev.sortie.service.SupervisorServer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sortie server}: the daemon that supervises app instances. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Control the sortie server: the daemon that runs and supervises app instances. The first deploy starts it.",
+        subcommands = {ServerCommand.Start.class, ServerCommand.Stop.class, ServerCommand.Status.class, ServerCommand.RunServer.class})
+final class ServerCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the server in the background if it is not running.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SortieHome home = Homes.current();
+            ServerControl control = new ServerControl(home);
+            boolean was = control.isRunning();
+            long pid = control.ensureRunning().ping();
+            spec.commandLine().getOut().println((was ? "The sortie server was already running" : "Started the sortie server")
+                    + " (pid " + pid + ", socket " + home.socket() + ", log " + home.serverLog() + ").");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop every app instance (gracefully), the managed nginx, then the server.")
+    static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SortieHome home = Homes.current();
+            ServerConfig server = Homes.serverConfig(home);
+            var out = spec.commandLine().getOut();
+            SupervisorClient client = new SupervisorClient(home.socket());
+            if (client.isRunning()) {
+                int n = client.list().size();
+                client.shutdown();
+                out.println("Stopped the sortie server and " + n + " app instance(s).");
+            } else {
+                out.println("The sortie server was not running.");
+            }
+            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+            if (nginx.isRunning()) {
+                nginx.stop(Duration.ofSeconds(15));
+                out.println("Stopped the managed nginx.");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether the server and nginx run, and what.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            SortieHome home = Homes.current();
+            ServerConfig server = Homes.serverConfig(home);
+            var out = spec.commandLine().getOut();
+            SupervisorClient client = new SupervisorClient(home.socket());
+            boolean running = client.isRunning();
+            out.println("home:   " + home.root());
+            if (running) {
+                out.println("server: running, pid " + client.ping() + ", " + client.list().size() + " app instance(s) (sortie ps)");
+            } else {
+                out.println("server: not running (sortie server start)");
+            }
+            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+            out.println("nginx:  " + nginx.masterPid().map(pid -> "running, pid " + pid + ", listening on "
+                    + nginx.listenAddress() + ":" + nginx.port()).orElse("not running (the next deploy starts it)"));
+            return running ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run the server in the foreground (what 'start' runs detached; for process managers).")
+    static final class RunServer implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            SortieHome home = Homes.current();
+            ServerConfig server = Homes.serverConfig(home);
+            try (SupervisorServer daemon = new SupervisorServer(home.socket(), home.runDir().resolve("server.pid"), server.stopTimeout())) {
+                daemon.start();
+                System.out.println(java.time.Instant.now() + " sortie server " + VersionProvider.version() + " listening on "
+                        + home.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+                daemon.awaitShutdown();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sortie.config;
+
+import java.util.List;
+
+/**
+ * An app's {@code sortie.yml}, at the root of its repository. Every key is optional.
+ *
+ * @param branch      the branch whose pushes deploy (default {@code main})
+ * @param steps       argv overrides for the build steps; an empty list skips the step
+ * @param artifact    glob (relative to the build dir) of the file the package step produces
+ * @param files       extra files or directories from the build dir copied into the release
+ * @param run         argv that starts the app in its release dir; {@code $PORT} is in its environment
+ * @param healthcheck when a new instance counts as ready
+ * @param domains     server names nginx routes to the app (default {@code NAME.localhost})
+ */
+public record AppConfig(
+        String branch,
+        StepCommands steps,
+        String artifact,
+        List<String> files,
+        List<String> run,
+        Healthcheck healthcheck,
+        List<String> domains) {
+
+    public static final String FILE_NAME = "sortie.yml";
+
+    public AppConfig {
+        branch = branch == null ? "main" : branch;
+        steps = steps == null ? StepCommands.NONE : steps;
+        files = files == null ? List.of() : List.copyOf(files);
+        run = run == null ? null : List.copyOf(run);
+        healthcheck = healthcheck == null ? Healthcheck.DEFAULT : healthcheck;
+        domains = domains == null ? List.of() : List.copyOf(domains);
+    }
+
+    public static AppConfig defaults() {
+        return new AppConfig(null, null, null, null, null, null, null);
+    }
+
+    /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */
+    public List<String> domainsFor(String app) {
+        return domains.isEmpty() ? List.of(app + ".localhost") : domains;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sortie.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The server home and every path Sortie writes under it; two homes never share a file. */
+public record SortieHome(Path root) {
+
+    public SortieHome {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** {@code $SORTIE_HOME}, else {@code ~/.sortie}. */
+    public static SortieHome fromEnvironment(Map<String, String> env) {
+        String configured = env.get("SORTIE_HOME");
+        if (configured != null && !configured.isBlank()) {
+            return new SortieHome(Path.of(configured));
+        }
+        return new SortieHome(Path.of(System.getProperty("user.home"), ".sortie"));
+    }
+
+    public Path serverConfig() {
+        return root.resolve("sortie.yml");
+    }
+
+    public Path runDir() {
+        return root.resolve("run");
+    }
+
+    public Path socket() {
+        return runDir().resolve("sortie.sock");
+    }
+
+    public Path serverLog() {
+        return runDir().resolve("server.log");
+    }
+
+    public Path nginxDir() {
+        return root.resolve("nginx");
+    }
+
+    public Path appsDir() {
+        return root.resolve("apps");
+    }
+
+    public Path appDir(String app) {
+        return appsDir().resolve(AppName.require(app));
+    }
+
+    public Path repo(String app) {
+        return appDir(app).resolve("repo.git");
+    }
+
+    public Path releasesDir(String app) {
+        return appDir(app).resolve("releases");
+    }
+
+    public Path current(String app) {
+        return appDir(app).resolve("current");
+    }
+
+    public Path logsDir(String app) {
+        return appDir(app).resolve("logs");
+    }
+
+    public Path buildsDir(String app) {
+        return appDir(app).resolve("builds");
+    }
+
+    public Path envFile(String app) {
+        return appDir(app).resolve("env");
+    }
+
+    public Path deployLock(String app) {
+        return appDir(app).resolve("deploy.lock");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sortie.deploy;
+
+import dev.sortie.pipeline.Step;
+import dev.sortie.pipeline.StepId;
+import dev.sortie.steps.BuildCommandStep;
+import dev.sortie.steps.ConfigureNginxStep;
+import dev.sortie.steps.CopyReleaseStep;
+import dev.sortie.steps.DeployContext;
+import dev.sortie.steps.MakeUpgradeDirStep;
+import dev.sortie.steps.PackageStep;
+import dev.sortie.steps.RunBotsStep;
+import dev.sortie.steps.UpgradeServiceStep;
+import java.util.List;
+
+/** The eight steps of every deploy, in the order DESIGN.md fixes. */
+public final class DeployPlan {
+
+    private DeployPlan() {
+    }
+
+    public static List<Step<DeployContext>> steps() {
+        return List.of(
+                new BuildCommandStep(StepId.DEPS),
+                new BuildCommandStep(StepId.COMPILE),
+                new PackageStep(),
+                new MakeUpgradeDirStep(),
+                new CopyReleaseStep(),
+                new UpgradeServiceStep(),
+                new ConfigureNginxStep(),
+                new RunBotsStep());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.sortie.deploy;
+
+import dev.sortie.config.AppConfig;
+import dev.sortie.config.ConfigLoader;
+import dev.sortie.config.ServerConfig;
+import dev.sortie.config.SortieHome;
+import dev.sortie.git.AppRepository;
+import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.pipeline.DeployLock;
+import dev.sortie.pipeline.PipelineRunner;
+import dev.sortie.pipeline.StepHooks;
+import dev.sortie.pipeline.StepId;
+import dev.sortie.release.ReleaseId;
+import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
+import dev.sortie.service.InstanceInfo;
+import dev.sortie.service.ServiceBackend;
+import dev.sortie.steps.DeployContext;
+import dev.sortie.steps.DirTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One deploy of one app, from a commit in its repo to a live release: takes the lock, checks the
+ * commit out, runs the pipeline, then either makes the release current and retires the old
+ * instance, or undoes what the failed deploy changed so the previous release keeps serving.
+ */
+public final class Deployer {
+
+    /** How a deploy ended. */
+    public sealed interface Result {
+        /** The new release is live. */
+        record Live(String releaseId, String url) implements Result {
+        }
+
+        /** Nothing changed for users; {@code step} is null when the deploy failed before its first step. */
+        record Failed(String releaseId, StepId step, String reason) implements Result {
+        }
+    }
+
+    private final SortieHome home;
+    private final ServerConfig server;
+    private final ServiceBackend backend;
+    private final Path jdkHome;
+    private final ManagedNginx nginx;
+
+    public Deployer(SortieHome home, ServerConfig server, ServiceBackend backend, Path jdkHome) {
+        this.home = home;
+        this.server = server;
+        this.backend = backend;
+        this.jdkHome = jdkHome;
+        this.nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+    }
+
+    public ManagedNginx nginx() {
+        return nginx;
+    }
+
+    /** The URL an app answers on through nginx. */
+    public String url(String app, AppConfig config) {
+        String domain = config.domainsFor(app).getFirst();
+        if (domain.startsWith("*.")) {
+            domain = "www" + domain.substring(1);
+        }
+        return "http://" + domain + (nginx.port() == 80 ? "" : ":" + nginx.port()) + "/";
+    }
+
+    /** Deploys {@code commit} (a full id already resolved in the app's repo), reached through {@code branch}. */
+    public Result deploy(String app, String commit, String branch, AppConfig config, Consumer<DeployEvent> events) throws IOException {
+        ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
+        String holder = "deploy of " + commit.substring(0, 7) + " (pid " + ProcessHandle.current().pid() + ")";
+        try (DeployLock lock = DeployLock.acquire(home.deployLock(app), holder,
+                who -> events.accept(new DeployEvent.Notice("waiting for the deploy lock: held by " + who)))) {
+            return deployLocked(app, commit, branch, config, store, events);
+        }
+    }
+
+    private Result deployLocked(String app, String commit, String branch, AppConfig config, ReleaseStore store,
+            Consumer<DeployEvent> events) throws IOException {
+        Instant started = Instant.now();
+        String releaseId = ReleaseId.unique(started, commit, store::exists);
+        Optional<ReleaseRecord> previous = store.currentRecord();
+        String previousId = previous.map(ReleaseRecord::id).orElse(null);
+        events.accept(new DeployEvent.Started(app, commit, branch, releaseId));
+
+        Path buildDir = home.buildsDir(app).resolve(releaseId);
+        DirTree.delete(home.buildsDir(app)); // builds of earlier deploys; we hold the lock, so none is in use
+        new AppRepository(home.repo(app)).checkout(commit, buildDir);
+
+        Map<String, String> appEnv = AppEnvFile.read(home.envFile(app));
+        DeployContext ctx = new DeployContext(home, app, config, server, commit, branch, releaseId, buildDir, previous, appEnv,
+                jdkHome, new DeployContext.Services(backend, new SiteSwitch(nginx), store));
+        PipelineRunner<DeployContext> runner = new PipelineRunner<>(DeployPlan.steps(), StepHooks.none(), events);
+        PipelineRunner.Outcome outcome = runner.run(ctx);
+
+        return switch (outcome) {
+            case PipelineRunner.Outcome.Completed done -> {
+                store.writeRecord(record(ctx, started, ReleaseRecord.LIVE, null, null, outcome));
+                store.switchCurrent(releaseId);
+                retireOthers(app, releaseId, events);
+                DirTree.delete(buildDir);
+                String url = url(app, config);
+                events.accept(new DeployEvent.Live(app, releaseId, url));
+                yield new Result.Live(releaseId, url);
+            }
+            case PipelineRunner.Outcome.Failed failed -> {
+                undo(ctx, events);
+                String reason = failed.failure().getMessage();
+                store.writeRecord(record(ctx, started, ReleaseRecord.FAILED, failed.step(), reason, outcome));
+                events.accept(new DeployEvent.Failed(app, failed.step(), reason, previousId));
+                yield new Result.Failed(releaseId, failed.step(), reason);
+            }
+        };
+    }
+
+    /** Records a deploy that failed before its first step (a bad sortie.yml): nothing ran, nothing changed. */
+    public Result failBeforeSteps(String app, String commit, String branch, String reason, Consumer<DeployEvent> events)
+            throws IOException {
+        ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
+        Instant now = Instant.now();
+        String releaseId = ReleaseId.unique(now, commit, store::exists);
+        store.writeRecord(new ReleaseRecord(releaseId, app, commit, branch, now, now, ReleaseRecord.FAILED, null, reason,
+                List.of(), 0, List.of()));
+        events.accept(new DeployEvent.Failed(app, null, reason, store.currentId().orElse(null)));
+        return new Result.Failed(releaseId, null, reason);
+    }
+
+    /** Reads and validates sortie.yml at a commit; absent means all defaults. */
+    public static AppConfig configAt(AppRepository repo, String commit) throws IOException {
+        Optional<String> text = repo.readFile(commit, AppConfig.FILE_NAME);
+        return text.isEmpty() ? AppConfig.defaults() : ConfigLoader.parseApp(text.get(), AppConfig.FILE_NAME);
+    }
+
+    private void retireOthers(String app, String live, Consumer<DeployEvent> events) {
+        try {
+            List<InstanceInfo> old = backend.list().stream()
+                    .filter(i -> i.app().equals(app) && !i.release().equals(live))
+                    .toList();
+            if (old.isEmpty()) {
+                return;
+            }
+            events.accept(new DeployEvent.Notice("draining " + old.stream().map(InstanceInfo::release).toList()
+                    + " for " + server.drain().toSeconds() + "s, then stopping it"));
+            Thread.sleep(server.drain());
+            for (InstanceInfo i : old) {
+                backend.stop(app, i.release(), server.stopTimeout());
+            }
+        } catch (IOException e) {
+            events.accept(new DeployEvent.Notice("warning: could not stop the old instance: " + e.getMessage()
+                    + " (sortie ps shows what runs)"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void undo(DeployContext ctx, Consumer<DeployEvent> events) {
+        for (DeployContext.Undo undo : ctx.undoActions()) {
+            try {
+                undo.action().run();
+            } catch (Exception e) {
+                events.accept(new DeployEvent.Notice("warning: could not " + undo.what() + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    private static ReleaseRecord record(DeployContext ctx, Instant started, String outcome, StepId failedStep, String reason,
+            PipelineRunner.Outcome result) {
+        List<ReleaseRecord.StepTime> steps = result.timings().stream()
+                .map(t -> new ReleaseRecord.StepTime(t.step().id(), t.took().toMillis() / 1000.0, t.ok()))
+                .toList();
+        int port = ctx.instance().map(InstanceInfo::port).orElse(0);
+        return new ReleaseRecord(ctx.releaseId(), ctx.app(), ctx.commit(), ctx.branch(), started, Instant.now(), outcome,
+                failedStep == null ? null : failedStep.id(), reason, steps, port, ctx.runArgv());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sortie.nginx;
+
+import dev.sortie.config.ServerConfig;
+import dev.sortie.exec.CommandFailedException;
+import dev.sortie.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sortie's own nginx master, under {@code $SORTIE_HOME/nginx} on an unprivileged port: no root,
+ * no system config touched. Its {@code nginx.conf} is rendered from {@code templates/nginx.conf}.
+ */
+public final class ManagedNginx {
+
+    private final Path home;
+    private final ServerConfig.Nginx config;
+    private final NginxCommands commands;
+    private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+
+    public ManagedNginx(Path home, Path prefix, ServerConfig.Nginx config) {
+        this.home = home;
+        this.config = config;
+        this.commands = new NginxCommands(config.binary(), prefix);
+    }
+
+    public NginxCommands commands() {
+        return commands;
+    }
+
+    public Path prefix() {
+        return commands.prefix();
+    }
+
+    public Path sitesDir() {
+        return prefix().resolve("sites");
+    }
+
+    public String listenAddress() {
+        return config.listen().contains(":") ? "[" + config.listen() + "]" : config.listen();
+    }
+
+    public int port() {
+        return config.port();
+    }
+
+    /** Writes nginx.conf and the directories nginx needs; safe to repeat. */
+    public void prepare() throws IOException {
+        for (String dir : List.of("sites", "logs", "temp")) {
+            Files.createDirectories(prefix().resolve(dir));
+        }
+        String conf = Template.bundled("nginx.conf").render(Map.of(
+                "home", home.toString(),
+                "prefix", prefix().toString(),
+                "listen", listenAddress(),
+                "port", Integer.toString(config.port())), Set.of());
+        Path tmp = prefix().resolve(".nginx.conf.tmp");
+        Files.writeString(tmp, conf);
+        Files.move(tmp, commands.config(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Runs {@code nginx -t}; returns nginx's complaint, or empty when the config is valid. */
+    public Optional<String> test() {
+        List<String> lines = new ArrayList<>();
+        try {
+            runner.run(commands.test(), lines::add);
+            return Optional.empty();
+        } catch (CommandFailedException e) {
+            lines.addAll(e.tail().stream().filter(l -> !lines.contains(l)).toList());
+            return Optional.of(lines.isEmpty() ? e.getMessage() : String.join("\n", lines));
+        }
+    }
+
+    public Optional<Long> masterPid() {
+        try {
+            long pid = Long.parseLong(Files.readString(commands.pidFile()).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean isRunning() {
+        return masterPid().isPresent();
+    }
+
+    /** Starts the master if it is not running, else reloads it with the current config. */
+    public void startOrReload() throws CommandFailedException {
+        if (isRunning()) {
+            runner.run(commands.signal("reload"), line -> { });
+        } else {
+            runner.run(commands.start(), line -> { });
+        }
+    }
+
+    /** Graceful stop: workers finish their requests. Waits for the master to exit. */
+    public void stop(Duration timeout) throws CommandFailedException, InterruptedException {
+        Optional<Long> pid = masterPid();
+        if (pid.isEmpty()) {
+            return;
+        }
+        runner.run(commands.signal("quit"), line -> { });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sortie.nginx;
+
+import dev.sortie.exec.Command;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The argv of every nginx invocation for a managed prefix; pure, so tests can assert them exactly. */
+public record NginxCommands(String binary, Path prefix) {
+
+    public Path config() {
+        return prefix.resolve("nginx.conf");
+    }
+
+    public Path errorLog() {
+        return prefix.resolve("logs").resolve("error.log");
+    }
+
+    public Path pidFile() {
+        return prefix.resolve("nginx.pid");
+    }
+
+    private List<String> base(String errorLog) {
+        return new ArrayList<>(List.of(binary, "-p", prefix + "/", "-c", config().toString(), "-e", errorLog));
+    }
+
+    /** Starts the master, which daemonizes itself. */
+    public Command start() {
+        return new Command(base(errorLog().toString()), prefix, java.util.Map.of());
+    }
+
+    /** Checks the whole config; problems are printed on stderr. */
+    public Command test() {
+        List<String> argv = base("stderr");
+        argv.add(1, "-t");
+        argv.add(2, "-q");
+        return new Command(argv, prefix, java.util.Map.of());
+    }
+
+    public Command signal(String signal) {
+        List<String> argv = base(errorLog().toString());
+        argv.add("-s");
+        argv.add(signal);
+        return new Command(argv, prefix, java.util.Map.of());
+    }
+}

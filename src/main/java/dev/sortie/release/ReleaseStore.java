@@ -1,0 +1,144 @@
+package dev.sortie.release;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An app's releases: {@code releases/<id>/app/} holds the files the instance runs from,
+ * {@code releases/<id>/release.json} the record, and {@code current} points at the live one.
+ */
+public final class ReleaseStore {
+
+    public static final String RECORD = "release.json";
+    public static final String APP_DIR = "app";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private final Path releases;
+    private final Path current;
+
+    public ReleaseStore(Path releases, Path current) {
+        this.releases = releases;
+        this.current = current;
+    }
+
+    public Path dir(String id) {
+        if (!ReleaseId.isValid(id)) {
+            throw new IllegalArgumentException("not a release id: " + id);
+        }
+        return releases.resolve(id);
+    }
+
+    public boolean exists(String id) {
+        return Files.exists(dir(id)) || Files.exists(staging(id));
+    }
+
+    /** Where a release is assembled before it is renamed into place, so no half-copied release ever has a real id. */
+    public Path staging(String id) {
+        return releases.resolve(".partial-" + id);
+    }
+
+    /** Renames a fully written staging dir to its final place. */
+    public Path publish(String id) throws IOException {
+        Path target = dir(id);
+        Files.move(staging(id), target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Writes release.json once, atomically: a reader sees no record or a whole one. */
+    public void writeRecord(ReleaseRecord record) throws IOException {
+        Path dir = dir(record.id());
+        Files.createDirectories(dir);
+        Path target = dir.resolve(RECORD);
+        if (Files.exists(target)) {
+            throw new IOException(target + " already exists: release records are never rewritten");
+        }
+        Path tmp = dir.resolve("." + RECORD + ".tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(record));
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public Optional<ReleaseRecord> read(String id) {
+        Path file = dir(id).resolve(RECORD);
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), ReleaseRecord.class));
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Every recorded release, newest first. */
+    public List<ReleaseRecord> list() {
+        if (!Files.isDirectory(releases)) {
+            return List.of();
+        }
+        List<ReleaseRecord> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(releases)) {
+            for (Path d : dirs.sorted(Comparator.reverseOrder()).toList()) {
+                String id = d.getFileName().toString();
+                if (ReleaseId.isValid(id)) {
+                    read(id).ifPresent(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The id {@code current} points at, if any. */
+    public Optional<String> currentId() {
+        try {
+            Path target = Files.readSymbolicLink(current);
+            return Optional.of(target.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + current, e);
+        }
+    }
+
+    public Optional<ReleaseRecord> currentRecord() {
+        return currentId().flatMap(this::read);
+    }
+
+    /** Points {@code current} at a release atomically: a new link is made beside it and renamed over it. */
+    public void switchCurrent(String id) throws IOException {
+        Path target = dir(id);
+        if (!Files.isDirectory(target)) {
+            throw new NoSuchFileException(target.toString(), null, "release does not exist");
+        }
+        Path tmp = current.resolveSibling(".current-" + id + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, current.getParent().relativize(target));
+        try {
+            Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sortie.service;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Starts, stops and lists app instances; the embedded supervisor is one backend, systemd will be another. */
+public interface ServiceBackend {
+
+    InstanceInfo start(InstanceSpec spec) throws IOException;
+
+    /** Sends TERM, waits up to {@code timeout}, then KILLs. Returns once the instance is gone. */
+    void stop(String app, String release, Duration timeout) throws IOException;
+
+    List<InstanceInfo> list() throws IOException;
+
+    default Optional<InstanceInfo> find(String app, String release) throws IOException {
+        return list().stream().filter(i -> i.app().equals(app) && i.release().equals(release)).findFirst();
+    }
+}

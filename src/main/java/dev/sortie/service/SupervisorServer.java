@@ -1,0 +1,131 @@
+package dev.sortie.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code sortie server} daemon: a {@link Supervisor} behind a Unix socket in a 0700 directory,
+ * so only the owner can reach it.
+ */
+public final class SupervisorServer implements AutoCloseable {
+
+    private final Path socket;
+    private final Path pidFile;
+    private final Duration stopTimeout;
+    private final Supervisor supervisor = new Supervisor();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ServerSocketChannel channel;
+
+    public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout) {
+        this.socket = socket;
+        this.pidFile = pidFile;
+        this.stopTimeout = stopTimeout;
+    }
+
+    public void start() throws IOException {
+        Path dir = socket.getParent();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        if (SupervisorClient.isListening(socket)) {
+            throw new IOException("a sortie server is already running on " + socket);
+        }
+        Files.deleteIfExists(socket); // left by a server that died
+        channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        Thread.ofPlatform().name("sortie-accept").start(this::acceptLoop);
+    }
+
+    /** Blocks until a shutdown request has stopped every instance. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void acceptLoop() {
+        while (channel.isOpen()) {
+            try {
+                SocketChannel client = channel.accept();
+                Thread.ofVirtual().start(() -> serve(client));
+            } catch (IOException e) {
+                if (channel.isOpen()) {
+                    System.err.println("sortie server: accept failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
+            SupervisorProtocol.Response response;
+            boolean shutdown = false;
+            try {
+                var request = SupervisorProtocol.JSON.readValue(in.readAllBytes(), SupervisorProtocol.Request.class);
+                shutdown = "shutdown".equals(request.op());
+                response = handle(request);
+            } catch (IOException | RuntimeException e) {
+                response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
+            }
+            out.write(SupervisorProtocol.JSON.writeValueAsBytes(response));
+            out.flush();
+            if (shutdown) {
+                client.close();
+                close();
+            }
+        } catch (IOException e) {
+            System.err.println("sortie server: client connection failed: " + e.getMessage());
+        }
+    }
+
+    private SupervisorProtocol.Response handle(SupervisorProtocol.Request r) throws IOException {
+        return switch (r.op() == null ? "" : r.op()) {
+            case "ping" -> new SupervisorProtocol.Response(true, null, ProcessHandle.current().pid(), null);
+            case "list" -> new SupervisorProtocol.Response(true, null, null, supervisor.list());
+            case "start" -> {
+                InstanceInfo info = supervisor.start(r.spec());
+                log("started " + info.app() + " " + info.release() + " pid " + info.pid() + " port " + info.port());
+                yield new SupervisorProtocol.Response(true, null, info.pid(), java.util.List.of(info));
+            }
+            case "stop" -> {
+                supervisor.stop(r.app(), r.release(), Duration.ofMillis(r.timeoutMillis() == null ? stopTimeout.toMillis() : r.timeoutMillis()));
+                log("stopped " + r.app() + " " + r.release());
+                yield SupervisorProtocol.Response.success();
+            }
+            case "shutdown" -> {
+                log("shutting down: stopping " + supervisor.list().size() + " instance(s)");
+                supervisor.stopAll(stopTimeout);
+                yield SupervisorProtocol.Response.success();
+            }
+            default -> SupervisorProtocol.Response.error("unknown request " + r.op());
+        };
+    }
+
+    private static void log(String message) {
+        System.out.println(java.time.Instant.now() + " " + message);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(pidFile);
+            supervisor.close();
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sortie.steps;
+
+import dev.sortie.pipeline.Step;
+import dev.sortie.pipeline.StepFailure;
+import dev.sortie.pipeline.StepId;
+import dev.sortie.release.ReleaseStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Fills the staging dir (the artifact and declared files, or the whole checkout when nothing was
+ * packaged), decides the run command, then renames the dir to {@code releases/<id>}: complete
+ * before anything points at it.
+ */
+public final class CopyReleaseStep implements Step<DeployContext> {
+
+    @Override
+    public StepId id() {
+        return StepId.COPY_RELEASE;
+    }
+
+    @Override
+    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+        ReleaseStore store = ctx.services().releases();
+        Path appDir = store.staging(ctx.releaseId()).resolve(ReleaseStore.APP_DIR);
+        long bytes = 0;
+        int items = 0;
+        try {
+            if (ctx.artifact().isPresent()) {
+                Path artifact = ctx.artifact().get();
+                bytes += DirTree.copy(artifact, appDir.resolve(artifact.getFileName().toString()));
+                items++;
+                for (String file : ctx.config().files()) {
+                    Path source = ctx.buildDir().resolve(file);
+                    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new StepFailure("files: " + file + " does not exist in the build (sortie.yml files:)");
+                    }
+                    bytes += DirTree.copy(source, appDir.resolve(file));
+                    items++;
+                }
+            } else {
+                bytes += DirTree.copy(ctx.buildDir(), appDir);
+                items = -1;
+            }
+        } catch (IOException e) {
+            throw new StepFailure("cannot copy the release: " + e);
+        }
+        Optional<String> procfile = readProcfile(ctx.buildDir());
+        RunCommand.Choice run = RunCommand.choose(ctx.config().run(), procfile,
+                ctx.artifact().map(a -> a.getFileName().toString()))
+                .orElseThrow(() -> new StepFailure("nothing says how to start this app: add run: to sortie.yml "
+                        + "(e.g. run: [java, Server.java]), a Procfile web: line, or build a jar"));
+        ctx.runArgv(run.argv());
+        try {
+            ctx.releaseDir(store.publish(ctx.releaseId()));
+        } catch (IOException e) {
+            throw new StepFailure("cannot move the release into place: " + e);
+        }
+        String what = items < 0 ? "whole checkout" : items == 1 ? ctx.artifact().get().getFileName().toString() : items + " items";
+        return String.format(Locale.ROOT, "%s, %.1f MB; run: %s (%s)", what, bytes / 1e6, String.join(" ", run.argv()), run.source());
+    }
+
+    private static Optional<String> readProcfile(Path buildDir) throws StepFailure {
+        Path procfile = buildDir.resolve("Procfile");
+        if (!Files.isRegularFile(procfile)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(procfile));
+        } catch (IOException e) {
+            throw new StepFailure("cannot read Procfile: " + e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sortie.steps;
+
+import dev.sortie.config.Healthcheck;
+import dev.sortie.pipeline.Step;
+import dev.sortie.pipeline.StepFailure;
+import dev.sortie.pipeline.StepId;
+import dev.sortie.service.FreePort;
+import dev.sortie.service.HttpWait;
+import dev.sortie.service.InstanceInfo;
+import dev.sortie.service.InstanceSpec;
+import dev.sortie.service.ServiceBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Starts the new release on a fresh port beside the old one and waits until it passes its health check. */
+public final class UpgradeServiceStep implements Step<DeployContext> {
+
+    @Override
+    public StepId id() {
+        return StepId.UPGRADE_SERVICE;
+    }
+
+    @Override
+    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+        ServiceBackend backend = ctx.services().backend();
+        Path workDir = ctx.releaseDir().orElseThrow().resolve(dev.sortie.release.ReleaseStore.APP_DIR);
+        Path log = ctx.home().logsDir(ctx.app()).resolve(ctx.releaseId() + ".log");
+        InstanceInfo started;
+        int port;
+        try {
+            port = FreePort.pick();
+            Map<String, String> env = BuildEnvironment.forInstance(ctx, port);
+            List<String> argv;
+            try {
+                argv = RunCommand.expand(ctx.runArgv(), env);
+            } catch (IllegalArgumentException e) {
+                throw new StepFailure(e.getMessage());
+            }
+            started = backend.start(new InstanceSpec(ctx.app(), ctx.releaseId(), workDir.toString(), argv, env, port, log.toString()));
+        } catch (IOException e) {
+            throw new StepFailure("could not start the new release: " + e.getMessage());
+        }
+        ctx.instance(started);
+        ctx.onFailure("stop the new instance", () -> backend.stop(ctx.app(), ctx.releaseId(), ctx.server().stopTimeout()));
+        output.accept("started pid " + started.pid() + " on port " + port + "; waiting for GET " + ctx.config().healthcheck().path());
+        Healthcheck check = ctx.config().healthcheck();
+        long start = System.nanoTime();
+        try {
+            HttpWait.forPath(check.path()).withTimeout(check.timeout()).accepting(check::accepts)
+                    .waitUntilReady(port, () -> deadReason(backend, ctx));
+        } catch (HttpWait.NotReady e) {
+            throw new StepFailure(e.getMessage() + " (see: sortie logs " + ctx.app() + ")", lastLines(log, 15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while waiting for the health check");
+        }
+        return String.format(java.util.Locale.ROOT, "pid %d on port %d, healthy in %.1fs", started.pid(), port,
+                Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+    }
+
+    /** Non-null when the instance has crashed: no point waiting for it. */
+    private static String deadReason(ServiceBackend backend, DeployContext ctx) {
+        try {
+            Optional<InstanceInfo> info = backend.find(ctx.app(), ctx.releaseId());
+            if (info.isEmpty()) {
+                return "the instance is gone";
+            }
+            if (InstanceInfo.RESTARTING.equals(info.get().state())) {
+                return "the process exited with code " + info.get().lastExit();
+            }
+            return null;
+        } catch (IOException e) {
+            return "the sortie server stopped answering: " + e.getMessage();
+        }
+    }
+
+    static List<String> lastLines(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(l -> "| " + l).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
+    }
+}
