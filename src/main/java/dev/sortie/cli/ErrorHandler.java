@@ -9,7 +9,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        boolean trace = parsed.hasMatchedOption("--stacktrace");
+        boolean trace = false;
+        for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
+            trace |= pr.hasMatchedOption("--stacktrace");
+        }
         int code;
         String message;
         if (e instanceof UserError u) {

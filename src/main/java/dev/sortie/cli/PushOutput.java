@@ -24,6 +24,8 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
     private static final String FAIL = " !     ";
     private static final String DONE = "=====> ";
 
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
+
     private final PrintStream out;
     private final Function<String, Path> logFileForRelease;
     private final List<String> pending = new ArrayList<>();
@@ -43,7 +45,12 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
                 line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch() + ") as release " + s.releaseId());
             }
             case DeployEvent.Notice n -> line(STEP + n.line());
-            case DeployEvent.Output o -> line(INDENT + o.line());
+            case DeployEvent.Output o -> {
+                String text = printable(o.line());
+                if (!text.isBlank()) {
+                    line(INDENT + text);
+                }
+            }
             case DeployEvent.HookRan h -> line(String.format("%s%-17s %-44s %6s", INDENT, h.hook(), h.summary(), Durations.format(h.took())));
             case DeployEvent.StepDone d -> line(String.format("%s%-17s %-44s %6s", STEP, d.step(), d.summary(), Durations.format(d.took())));
             case DeployEvent.StepFailed f -> {
@@ -65,6 +72,11 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
                 line(DONE + serving);
             }
         }
+    }
+
+    /** Drops terminal escape sequences and control characters that would garble the pusher's screen. */
+    static String printable(String text) {
+        return ANSI.matcher(text).replaceAll("").replaceAll("[\\p{Cntrl}&&[^\t]]", "");
     }
 
     private static String firstLine(String text) {

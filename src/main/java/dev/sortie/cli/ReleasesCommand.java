@@ -39,11 +39,12 @@ final class ReleasesCommand implements Callable<Integer> {
         String live = store.currentId().orElse("");
         out.printf("  %-26s %-7s %-8s %-12s %-20s %7s  %s%n", "RELEASE", "OUTCOME", "COMMIT", "BRANCH", "STARTED (UTC)", "TOOK", "NOTE");
         for (ReleaseRecord r : releases) {
-            double took = Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0;
+            double took = r.startedAt() == null || r.finishedAt() == null ? 0
+                    : Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0;
             String note = r.failedStep() != null ? "failed at " + r.failedStep() + ": " + firstLine(r.reason())
                     : r.reason() != null ? firstLine(r.reason()) : "";
             out.printf("%s %-26s %-7s %-8s %-12s %-20s %6.1fs  %s%n", r.id().equals(live) ? "*" : " ", r.id(), r.outcome(),
-                    r.commit().substring(0, 7), r.branch(), TIME.format(r.startedAt()), took, note);
+                    r.commit().substring(0, 7), r.branch(), r.startedAt() == null ? "-" : TIME.format(r.startedAt()), took, note);
         }
         return ExitCodes.OK;
     }

@@ -146,17 +146,14 @@ public final class Deployer {
             if (old.isEmpty()) {
                 return;
             }
-            events.accept(new DeployEvent.Notice("draining " + old.stream().map(InstanceInfo::release).toList()
-                    + " for " + server.drain().toSeconds() + "s, then stopping it"));
-            Thread.sleep(server.drain());
             for (InstanceInfo i : old) {
-                backend.stop(app, i.release(), server.stopTimeout());
+                backend.retire(app, i.release(), server.drain(), server.stopTimeout());
             }
+            events.accept(new DeployEvent.Notice("old release " + String.join(", ", old.stream().map(InstanceInfo::release).toList())
+                    + " drains for " + server.drain().toSeconds() + "s, then stops"));
         } catch (IOException e) {
             events.accept(new DeployEvent.Notice("warning: could not stop the old instance: " + e.getMessage()
                     + " (sortie ps shows what runs)"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

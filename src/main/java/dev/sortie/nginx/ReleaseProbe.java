@@ -27,7 +27,7 @@ public final class ReleaseProbe {
             socket.connect(new InetSocketAddress(address, port), 2000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("HEAD " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: sortie-probe\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: sortie-probe\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));

@@ -34,6 +34,7 @@ public record ReleaseRecord(
         run = run == null ? List.of() : List.copyOf(run);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isLive() {
         return LIVE.equals(outcome);
     }

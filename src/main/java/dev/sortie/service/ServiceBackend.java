@@ -13,6 +13,12 @@ public interface ServiceBackend {
     /** Sends TERM, waits up to {@code timeout}, then KILLs. Returns once the instance is gone. */
     void stop(String app, String release, Duration timeout) throws IOException;
 
+    /**
+     * Stops an instance later, without waiting: after {@code drain} (time for requests still in flight
+     * to finish), then as {@link #stop}. Used for the old release once traffic has moved.
+     */
+    void retire(String app, String release, Duration drain, Duration timeout) throws IOException;
+
     List<InstanceInfo> list() throws IOException;
 
     default Optional<InstanceInfo> find(String app, String release) throws IOException {

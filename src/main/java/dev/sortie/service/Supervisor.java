@@ -167,6 +167,26 @@ public final class Supervisor implements AutoCloseable {
         instances.remove(m.spec.key(), m);
     }
 
+    /** Marks the instance as stopping now (so it is not restarted) and stops it after {@code drain}, off the caller's thread. */
+    public void retire(String app, String release, Duration drain, Duration timeout) {
+        Managed m = instances.get(app + "/" + release);
+        if (m == null) {
+            return;
+        }
+        synchronized (m) {
+            m.stopping = true;
+            m.state = InstanceInfo.STOPPING;
+        }
+        note(Path.of(m.spec.logFile()), "retired: traffic has moved to another release; stopping in " + drain.toMillis() + "ms");
+        timer.schedule(() -> Thread.ofVirtual().start(() -> {
+            try {
+                stop(app, release, timeout);
+            } catch (IOException e) {
+                note(Path.of(m.spec.logFile()), "could not stop: " + e.getMessage());
+            }
+        }), drain.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public List<InstanceInfo> list() {
         return instances.values().stream()
                 .map(Managed::info)

@@ -38,27 +38,32 @@ public final class SupervisorClient implements ServiceBackend {
 
     /** The daemon's pid, or throws when it does not answer. */
     public long ping() throws IOException {
-        return send(new SupervisorProtocol.Request("ping", null, null, null, null)).pid();
+        return send(new SupervisorProtocol.Request("ping", null, null, null, null, null)).pid();
     }
 
     @Override
     public InstanceInfo start(InstanceSpec spec) throws IOException {
-        return send(new SupervisorProtocol.Request("start", spec, null, null, null)).instances().getFirst();
+        return send(new SupervisorProtocol.Request("start", spec, null, null, null, null)).instances().getFirst();
     }
 
     @Override
     public void stop(String app, String release, Duration timeout) throws IOException {
-        send(new SupervisorProtocol.Request("stop", null, app, release, timeout.toMillis()));
+        send(new SupervisorProtocol.Request("stop", null, app, release, timeout.toMillis(), null));
+    }
+
+    @Override
+    public void retire(String app, String release, Duration drain, Duration timeout) throws IOException {
+        send(new SupervisorProtocol.Request("retire", null, app, release, timeout.toMillis(), drain.toMillis()));
     }
 
     @Override
     public List<InstanceInfo> list() throws IOException {
-        return send(new SupervisorProtocol.Request("list", null, null, null, null)).instances();
+        return send(new SupervisorProtocol.Request("list", null, null, null, null, null)).instances();
     }
 
     /** Stops every instance, then the daemon itself. */
     public void shutdown() throws IOException {
-        send(new SupervisorProtocol.Request("shutdown", null, null, null, null));
+        send(new SupervisorProtocol.Request("shutdown", null, null, null, null, null));
     }
 
     private SupervisorProtocol.Response send(SupervisorProtocol.Request request) throws IOException {

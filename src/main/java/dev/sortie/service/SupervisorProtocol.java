@@ -18,8 +18,8 @@ final class SupervisorProtocol {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    /** {@code op} is one of ping, start, stop, list, shutdown. */
-    record Request(String op, InstanceSpec spec, String app, String release, Long timeoutMillis) {
+    /** {@code op} is one of ping, start, stop, retire, list, shutdown. */
+    record Request(String op, InstanceSpec spec, String app, String release, Long timeoutMillis, Long drainMillis) {
     }
 
     record Response(boolean ok, String error, Long pid, List<InstanceInfo> instances) {

@@ -102,6 +102,13 @@ public final class SupervisorServer implements AutoCloseable {
                 log("stopped " + r.app() + " " + r.release());
                 yield SupervisorProtocol.Response.success();
             }
+            case "retire" -> {
+                Duration timeout = Duration.ofMillis(r.timeoutMillis() == null ? stopTimeout.toMillis() : r.timeoutMillis());
+                Duration drain = Duration.ofMillis(r.drainMillis() == null ? 0 : r.drainMillis());
+                supervisor.retire(r.app(), r.release(), drain, timeout);
+                log("retiring " + r.app() + " " + r.release() + " after " + drain.toMillis() + "ms");
+                yield SupervisorProtocol.Response.success();
+            }
             case "shutdown" -> {
                 log("shutting down: stopping " + supervisor.list().size() + " instance(s)");
                 supervisor.stopAll(stopTimeout);
