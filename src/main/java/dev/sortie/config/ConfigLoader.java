@@ -1,5 +1,6 @@
 package dev.sortie.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -74,8 +75,11 @@ public final class ConfigLoader {
         if (yaml.isBlank()) {
             return empty;
         }
-        try {
-            T value = MAPPER.readValue(yaml, type);
+        try (JsonParser parser = MAPPER.createParser(yaml)) {
+            if (parser.nextToken() == null) {
+                return empty; // only comments
+            }
+            T value = MAPPER.readValue(parser, type);
             return value == null ? empty : value;
         } catch (UnrecognizedPropertyException e) {
             String key = e.getPropertyName();
@@ -85,18 +89,28 @@ public final class ConfigLoader {
                     + "; known keys here: " + String.join(", ", known(e.getKnownPropertyIds())));
         } catch (InvalidFormatException e) {
             throw new ConfigException(source + ": " + path(e) + ": " + Quote.of(String.valueOf(e.getValue()))
-                    + " is not a valid " + describe(e.getTargetType()) + detail(e));
+                    + " is not a valid " + describe(e.getTargetType()).replaceFirst("^an? ", "") + detail(e));
         } catch (MismatchedInputException e) {
             throw new ConfigException(source + ": " + (path(e).isEmpty() ? "(top level)" : path(e))
                     + ": expected " + describe(e.getTargetType()) + detail(e));
         } catch (JsonMappingException e) {
+            // a syntax error inside a list or mapping arrives wrapped with the path of the value being read
+            if (e.getCause() instanceof JsonParseException syntax) {
+                throw notYaml(source, syntax);
+            }
             throw new ConfigException(source + ": " + path(e) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new ConfigException(source + ": not valid YAML"
-                    + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
-                    + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw notYaml(source, e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read: " + e.getMessage());
         }
+    }
+
+    private static ConfigException notYaml(String source, JsonProcessingException e) {
+        var loc = e.getLocation();
+        return new ConfigException(source + ": not valid YAML"
+                + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
+                + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }
 
     private static List<String> known(Collection<Object> ids) {

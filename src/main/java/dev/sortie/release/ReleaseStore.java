@@ -84,7 +84,7 @@ public final class ReleaseStore {
     public Optional<ReleaseRecord> read(String id) {
         Path file = dir(id).resolve(RECORD);
         try {
-            return Optional.of(JSON.readValue(file.toFile(), ReleaseRecord.class));
+            return Optional.of(JSON.readValue(Files.readAllBytes(file), ReleaseRecord.class));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -137,7 +137,8 @@ public final class ReleaseStore {
         Files.deleteIfExists(tmp);
         Files.createSymbolicLink(tmp, current.getParent().relativize(target));
         try {
-            Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
+            // whether ATOMIC_MOVE alone replaces an existing target is up to the file system; ask for it
+            Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.deleteIfExists(tmp);
             throw e;

@@ -1,0 +1,175 @@
+package dev.sortie.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.pipeline.StepId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PushOutputTest {
+
+    private static final String RELEASE = "20261121-120305-3f2a9c1";
+    private static final String SHA = "3f2a9c1d4e5f60718293a4b5c6d7e8f901234567";
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    private List<String> render(DeployEvent... events) {
+        try (PushOutput out = new PushOutput(stream, null)) {
+            for (DeployEvent e : events) {
+                out.accept(e);
+            }
+        }
+        return lines();
+    }
+
+    private List<String> lines() {
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void startedNamesCommitBranchAndRelease() {
+        assertEquals(List.of("-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE),
+                render(new DeployEvent.Started("hello", SHA, "main", RELEASE)));
+    }
+
+    @Test
+    void stepDoneShowsIdSummaryAndDuration() {
+        List<String> lines = render(new DeployEvent.StepDone(StepId.COMPILE, "mvn -B -q compile", Duration.ofMillis(4_120)));
+        assertEquals(List.of("-----> compile           " + "mvn -B -q compile" + " ".repeat(27) + "   4.1s"), lines);
+        String line = lines.getFirst();
+        assertTrue(line.startsWith("-----> compile "), line);
+        assertTrue(line.contains("mvn -B -q compile"), line);
+        assertTrue(line.endsWith(" 4.1s"), line);
+    }
+
+    @Test
+    void longDurationsUseMinutes() {
+        List<String> lines = render(new DeployEvent.StepDone(StepId.RUN_BOTS, "3 bots", Duration.ofSeconds(125)));
+        assertTrue(lines.getFirst().startsWith("-----> run_bots          3 bots "), lines.getFirst());
+        assertTrue(lines.getFirst().endsWith(" 2m05s"), lines.getFirst());
+    }
+
+    @Test
+    void hookRanIsIndented() {
+        List<String> lines = render(new DeployEvent.HookRan(StepId.COMPILE, "before_compile", "UpgradeHooks", Duration.ofMillis(200)));
+        assertEquals(List.of("       before_compile    UpgradeHooks" + " ".repeat(32) + "   0.2s"), lines);
+    }
+
+    @Test
+    void outputIsIndentedCleanedAndBlankLinesDropped() {
+        List<String> lines = render(
+                new DeployEvent.Output(StepId.COMPILE, "[INFO] Compiling 3 source files"),
+                new DeployEvent.Output(StepId.COMPILE, ""),
+                new DeployEvent.Output(StepId.COMPILE, "   "),
+                new DeployEvent.Output(StepId.COMPILE, "\u001B[1;31m[ERROR]\u001B[0m bad\u0007 thing\r"),
+                new DeployEvent.Output(StepId.COMPILE, "\u001B[0m\u001B[?25l"),
+                new DeployEvent.Output(StepId.COMPILE, "\ttabbed"));
+        assertEquals(List.of(
+                "       [INFO] Compiling 3 source files",
+                "       [ERROR] bad thing",
+                "       \ttabbed"), lines);
+    }
+
+    @Test
+    void printableStripsEscapesAndControls() {
+        assertEquals("progress 50%", PushOutput.printable("\u001B[2Kprogress\u001B[K 50%\b"));
+        assertEquals("a\tb", PushOutput.printable("a\tb\u0000\n"));
+    }
+
+    @Test
+    void stepFailedShowsReasonAndDetails() {
+        List<String> lines = render(new DeployEvent.StepFailed(StepId.COMPILE, "mvn -B -q compile exited with 1\n(see the output above)",
+                List.of("[ERROR] Main.java:[3,1] ';' expected", "[ERROR] BUILD FAILURE"), Duration.ofMillis(4_100)));
+        assertEquals(List.of(
+                "-----> compile           FAILED after 4.1s",
+                " !     mvn -B -q compile exited with 1",
+                " !     (see the output above)",
+                " !     [ERROR] Main.java:[3,1] ';' expected",
+                " !     [ERROR] BUILD FAILURE"), lines);
+    }
+
+    @Test
+    void failedNamesTheStepAndThePreviousRelease() {
+        List<String> lines = render(new DeployEvent.Failed("hello", StepId.COMPILE, "mvn -B -q compile exited with 1\nmore", "20261120-090000-0000000"));
+        assertEquals(List.of(
+                "=====> hello deploy FAILED at compile: mvn -B -q compile exited with 1",
+                "=====> The previous release 20261120-090000-0000000 is still serving."), lines);
+    }
+
+    @Test
+    void firstDeployFailureSaysNothingWasLive() {
+        List<String> lines = render(new DeployEvent.Failed("hello", null, "cannot read sortie.yml", null));
+        assertEquals(List.of(
+                "=====> hello deploy FAILED before the first step: cannot read sortie.yml",
+                "=====> Nothing was live before this deploy, and nothing was started."), lines);
+    }
+
+    @Test
+    void liveSaysWhere() {
+        assertEquals(List.of("=====> hello " + RELEASE + " is live at http://hello.localhost:8480/"),
+                render(new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/")));
+    }
+
+    @Test
+    void noticeIsAStepLine() {
+        assertEquals(List.of("-----> waiting for the deploy lock (push of abc by pid 12)"),
+                render(new DeployEvent.Notice("waiting for the deploy lock (push of abc by pid 12)")));
+    }
+
+    @Test
+    void aWholeDeployInOrder() {
+        List<String> lines = render(
+                new DeployEvent.Started("hello", SHA, "main", RELEASE),
+                new DeployEvent.Output(StepId.DEPS, "fetched"),
+                new DeployEvent.StepDone(StepId.DEPS, "mvn", Duration.ofMillis(1_000)),
+                new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/"));
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("-----> hello: deploying"));
+        assertEquals("       fetched", lines.get(1));
+        assertTrue(lines.get(2).startsWith("-----> deps "));
+        assertTrue(lines.get(3).startsWith("=====> hello "));
+    }
+
+    @Test
+    void deployLogGetsTheSameLinesIncludingThoseBeforeStarted(@TempDir Path dir) throws IOException {
+        Path logsDir = dir.resolve("apps/hello/logs");
+        try (PushOutput out = new PushOutput(stream, id -> logsDir.resolve("deploy-" + id + ".log"))) {
+            out.accept(new DeployEvent.Notice("waiting for the deploy lock"));
+            out.accept(new DeployEvent.Started("hello", SHA, "main", RELEASE));
+            out.accept(new DeployEvent.Output(StepId.DEPS, "\u001B[32mok\u001B[0m"));
+            out.accept(new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/"));
+        }
+        Path log = logsDir.resolve("deploy-" + RELEASE + ".log");
+        assertTrue(Files.isRegularFile(log), "log file at " + log);
+        List<String> expected = List.of(
+                "-----> waiting for the deploy lock",
+                "-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE,
+                "       ok",
+                "=====> hello " + RELEASE + " is live at http://hello.localhost:8480/");
+        assertEquals(expected, Files.readAllLines(log));
+        assertEquals(expected, lines());
+    }
+
+    @Test
+    void unwritableLogIsAWarningNotAFailure(@TempDir Path dir) throws IOException {
+        Path blocker = Files.writeString(dir.resolve("file"), "not a dir");
+        try (PushOutput out = new PushOutput(stream, id -> blocker.resolve("deploy-" + id + ".log"))) {
+            out.accept(new DeployEvent.Started("hello", SHA, "main", RELEASE));
+        }
+        List<String> lines = lines();
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith(" !     warning: cannot write the deploy log: "), lines.get(0));
+        assertEquals("-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE, lines.get(1));
+    }
+}

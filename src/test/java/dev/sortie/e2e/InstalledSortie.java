@@ -1,0 +1,103 @@
+package dev.sortie.e2e;
+
+import dev.sortie.testing.Proc;
+import dev.sortie.testing.Requirements;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code sortie} that install.sh puts in place, run against its own temporary SORTIE_HOME
+ * with its own nginx port, as a user would run it.
+ */
+final class InstalledSortie implements AutoCloseable {
+
+    private static Path installed;
+
+    final Path home;
+    final Path work;
+    final int nginxPort;
+    private final Map<String, String> env = new HashMap<>();
+
+    InstalledSortie(Path tmp) throws IOException, InterruptedException {
+        Requirements.git();
+        Requirements.nginx();
+        Requirements.curl();
+        this.home = Files.createDirectories(tmp.resolve("home"));
+        this.work = Files.createDirectories(tmp.resolve("work"));
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.nginxPort = s.getLocalPort();
+        }
+        Files.writeString(home.resolve("sortie.yml"), "nginx:\n  port: " + nginxPort + "\ndrain: 1s\nstop_timeout: 5s\n");
+        env.put("SORTIE_HOME", home.toString());
+        env.put("PATH", bin().getParent() + ":" + System.getenv("PATH"));
+        env.put("GIT_AUTHOR_NAME", "Sortie Test");
+        env.put("GIT_AUTHOR_EMAIL", "test@sortie.invalid");
+        env.put("GIT_COMMITTER_NAME", "Sortie Test");
+        env.put("GIT_COMMITTER_EMAIL", "test@sortie.invalid");
+    }
+
+    /** Installs target/sortie.jar once per test JVM with the real install.sh. */
+    static synchronized Path bin() throws IOException, InterruptedException {
+        if (installed == null) {
+            Path project = Path.of("").toAbsolutePath();
+            Path prefix = Files.createTempDirectory("sortie-install");
+            Proc.run(project, Map.of(), 120, List.of("bash", project.resolve("install.sh").toString(), "--no-build", "--prefix",
+                    prefix.toString())).assertOk();
+            installed = prefix.resolve("bin").resolve("sortie");
+        }
+        return installed;
+    }
+
+    Proc.Result sortie(String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add(bin().toString());
+        argv.addAll(List.of(args));
+        return Proc.run(work, env, 300, argv);
+    }
+
+    Proc.Result git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add("git");
+        argv.addAll(List.of(args));
+        return Proc.run(dir, env, 300, argv);
+    }
+
+    /** A fresh git repo holding a copy of {@code source}, committed on main, with {@code production} pointing at the app. */
+    Path project(Path source, String name, String app) throws IOException, InterruptedException {
+        Path dir = work.resolve(name);
+        dev.sortie.steps.DirTree.copy(source, dir);
+        git(dir, "init", "-q", "-b", "main").assertOk();
+        git(dir, "add", "-A").assertOk();
+        git(dir, "commit", "-q", "-m", "first").assertOk();
+        git(dir, "remote", "add", "production", home.resolve("apps").resolve(app).resolve("repo.git").toString()).assertOk();
+        return dir;
+    }
+
+    Proc.Result commitAndPush(Path project, String message, String... pushArgs) throws IOException, InterruptedException {
+        git(project, "add", "-A").assertOk();
+        git(project, "commit", "-q", "-m", message).assertOk();
+        List<String> args = new ArrayList<>(List.of("push", "production"));
+        args.addAll(pushArgs.length == 0 ? List.of("main") : List.of(pushArgs));
+        return git(project, args.toArray(String[]::new));
+    }
+
+    /** GET through the managed nginx with curl, as a user would: status and body. */
+    Proc.Result curl(String url) throws IOException, InterruptedException {
+        return Proc.run(work, env, 30, List.of("curl", "-sS", "--max-time", "10", "-w", "\n%{http_code}", url));
+    }
+
+    String url(String app) throws IOException, InterruptedException {
+        return sortie("url", app).assertOk().output().strip();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        sortie("server", "stop");
+    }
+}
