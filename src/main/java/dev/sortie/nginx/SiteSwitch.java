@@ -72,7 +72,8 @@ public final class SiteSwitch {
         } catch (CommandFailedException e) {
             restore(file, previous);
             reloadQuietly();
-            throw new SwitchFailed("nginx did not reload: " + e.getMessage() + " (previous site restored)");
+            throw new SwitchFailed("nginx did not start or reload (previous site restored): " + e.getMessage()
+                    + (e.tail().isEmpty() ? "" : "\n" + String.join("\n", e.tail())));
         }
         String host = domains.getFirst().startsWith("*.") ? "sortie-probe" + domains.getFirst().substring(1) : domains.getFirst();
         Optional<String> seen = awaitRelease(host, probePath, release, timeout);

@@ -215,8 +215,7 @@ class ConfigLoaderTest {
     void serverPortThatIsNotANumber(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("sortie.yml"), "nginx:\n  port: 8080.5\n");
         String msg = assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(file)).getMessage();
-        assertTrue(msg.startsWith(file + ": nginx.port: "), msg);
-        assertTrue(!msg.contains("a valid a "), msg);
+        assertEquals(file + ": nginx.port: \"8080.5\" is not a valid whole number", msg);
     }
 
     @Test
