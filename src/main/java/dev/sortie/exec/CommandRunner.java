@@ -45,22 +45,13 @@ public final class CommandRunner {
             line.addArgument(arg, false);
         }
         Deque<String> tail = new ArrayDeque<>();
-        LogOutputStream sink = new LogOutputStream(0, StandardCharsets.UTF_8) {
-            @Override
-            protected void processLine(String text, int level) {
-                synchronized (tail) {
-                    if (tail.size() == TAIL_LINES) {
-                        tail.removeFirst();
-                    }
-                    tail.addLast(text);
-                }
-                output.accept(text);
-            }
-        };
+        // One line buffer per stream: the stdout and stderr pumps are two threads, and a shared buffer mixes their lines.
+        LogOutputStream stdout = lineSink(tail, output);
+        LogOutputStream stderr = lineSink(tail, output);
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         DefaultExecutor executor = DefaultExecutor.builder()
                 .setWorkingDirectory(command.workDir().toFile())
-                .setExecuteStreamHandler(new PumpStreamHandler(sink, sink, new ByteArrayInputStream(new byte[0])))
+                .setExecuteStreamHandler(new PumpStreamHandler(stdout, stderr, new ByteArrayInputStream(new byte[0])))
                 .get();
         executor.setWatchdog(watchdog);
         executor.setExitValues(null); // we check the exit code ourselves, to say what failed
@@ -71,9 +62,10 @@ public final class CommandRunner {
             throw new CommandFailedException(command, -1, "could not run " + command.argv().getFirst() + ": " + e.getMessage(), java.util.List.of());
         } finally {
             try {
-                sink.close();
+                stdout.close();
+                stderr.close();
             } catch (IOException ignored) {
-                // the sink writes to memory and a consumer; closing only flushes a last partial line
+                // the sinks write to memory and a consumer; closing only flushes a last partial line
             }
         }
         if (watchdog.killedProcess()) {
@@ -82,6 +74,22 @@ public final class CommandRunner {
         if (exit != 0) {
             throw new CommandFailedException(command, exit, "exited with code " + exit, snapshot(tail));
         }
+    }
+
+    /** Splits one stream into lines; lines from both streams reach the tail and the consumer one at a time. */
+    private static LogOutputStream lineSink(Deque<String> tail, Consumer<String> output) {
+        return new LogOutputStream(0, StandardCharsets.UTF_8) {
+            @Override
+            protected void processLine(String text, int level) {
+                synchronized (tail) {
+                    if (tail.size() == TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                    tail.addLast(text);
+                    output.accept(text);
+                }
+            }
+        };
     }
 
     private static java.util.List<String> snapshot(Deque<String> tail) {

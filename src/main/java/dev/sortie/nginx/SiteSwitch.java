@@ -25,6 +25,9 @@ public final class SiteSwitch {
         }
     }
 
+    /** How long every probe must show the new release before the switch counts as done. */
+    static final Duration SETTLE = Duration.ofMillis(500);
+
     private final ManagedNginx nginx;
 
     public SiteSwitch(ManagedNginx nginx) {
@@ -100,13 +103,22 @@ public final class SiteSwitch {
         }
     }
 
-    /** Polls through nginx until the release header shows {@code release}; returns what it saw instead on timeout. */
+    /**
+     * Polls through nginx until the release header shows {@code release} on every answer for {@link #SETTLE}; returns what it
+     * saw instead on timeout. One answer is not enough: after a reload nginx lets its old workers keep accepting for a
+     * moment (about 100ms) beside the new ones, so an answer from the new release can still be followed by an old one.
+     */
     private Optional<String> awaitRelease(String host, String path, String release, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String seen = "nothing";
+        long settledFrom = -1;
         while (System.nanoTime() < deadline) {
             seen = ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), host, path).orElse("no release header");
-            if (seen.equals(release)) {
+            if (!seen.equals(release)) {
+                settledFrom = -1;
+            } else if (settledFrom < 0) {
+                settledFrom = System.nanoTime();
+            } else if (System.nanoTime() - settledFrom >= SETTLE.toNanos()) {
                 return Optional.empty();
             }
             Thread.sleep(50);

@@ -26,6 +26,8 @@ public final class SupervisorServer implements AutoCloseable {
     private final Supervisor supervisor = new Supervisor();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerSocketChannel channel;
+    /** Whether this server bound the socket; one that found another server running must not remove that server's files. */
+    private boolean bound;
 
     public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout) {
         this.socket = socket;
@@ -43,6 +45,7 @@ public final class SupervisorServer implements AutoCloseable {
         Files.deleteIfExists(socket); // left by a server that died
         channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         channel.bind(UnixDomainSocketAddress.of(socket));
+        bound = true;
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         Thread.ofPlatform().name("sortie-accept").start(this::acceptLoop);
@@ -71,7 +74,11 @@ public final class SupervisorServer implements AutoCloseable {
             SupervisorProtocol.Response response;
             boolean shutdown = false;
             try {
-                var request = SupervisorProtocol.JSON.readValue(in.readAllBytes(), SupervisorProtocol.Request.class);
+                byte[] bytes = in.readAllBytes();
+                if (bytes.length == 0) {
+                    return; // a liveness check: connected and hung up
+                }
+                var request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
                 shutdown = "shutdown".equals(request.op());
                 response = handle(request);
             } catch (IOException | RuntimeException e) {
@@ -128,8 +135,10 @@ public final class SupervisorServer implements AutoCloseable {
             if (channel != null) {
                 channel.close();
             }
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(pidFile);
+            if (bound) {
+                Files.deleteIfExists(socket);
+                Files.deleteIfExists(pidFile);
+            }
             supervisor.close();
         } finally {
             stopped.countDown();

@@ -1,0 +1,212 @@
+package dev.sortie.nginx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sortie.config.ConfigException;
+import dev.sortie.config.ServerConfig;
+import dev.sortie.service.FreePort;
+import dev.sortie.testing.Requirements;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real nginx on loopback switching an app's site between two real upstreams. */
+class SiteSwitchComponentTest {
+
+    private static final String RELEASE_A = "20261121-120000-aaaaaaa";
+    private static final String RELEASE_B = "20261121-130000-bbbbbbb";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    static Path home;
+
+    private static ManagedNginx nginx;
+    private static SiteSwitch sites;
+    private static HttpServer upstreamA;
+    private static HttpServer upstreamB;
+
+    /** What nginx answered to one request. */
+    record Answer(int status, Map<String, String> headers, String body) {
+        String release() {
+            return headers.get("x-sortie-release");
+        }
+    }
+
+    @BeforeAll
+    static void startUpstreamsAndConfigureNginx() throws IOException {
+        String binary = Requirements.nginx();
+        upstreamA = upstream("A");
+        upstreamB = upstream("B");
+        nginx = new ManagedNginx(home, home.resolve("nginx"), new ServerConfig.Nginx("127.0.0.1", FreePort.pick(), binary));
+        sites = new SiteSwitch(nginx);
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (nginx != null) {
+                nginx.stop(Duration.ofSeconds(10));
+                assertEquals(Optional.empty(), nginx.masterPid(), "nginx master still running after stop");
+            }
+        } finally {
+            for (HttpServer s : new HttpServer[] {upstreamA, upstreamB}) {
+                if (s != null) {
+                    s.stop(0);
+                }
+            }
+        }
+    }
+
+    private static HttpServer upstream(String body) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** A raw HTTP/1.1 request through nginx, so the Host header is exactly ours. */
+    private static Answer get(String host) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", nginx.port()), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            int split = raw.indexOf("\r\n\r\n");
+            String[] head = raw.substring(0, split).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), headers, raw.substring(split + 4));
+        }
+    }
+
+    /** Once switchTo has returned, no request may reach the site nginx had before: ask several times, right away. */
+    private static void assertEveryAnswer(String host, String body, String release) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            Answer answer = get(host);
+            assertEquals(new Answer(200, answer.headers(), body), answer, "request " + (i + 1));
+            assertEquals(release, answer.release(), "request " + (i + 1));
+        }
+    }
+
+    /** Polls through nginx until an answer matches; a reload takes effect a moment after the signal. */
+    private static Answer awaitAnswer(String host, Predicate<Answer> expected) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Answer last = get(host);
+        while (!expected.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nginx kept answering " + last);
+            }
+            Thread.sleep(50);
+            last = get(host);
+        }
+        return last;
+    }
+
+    @Test
+    void switchesBetweenReleasesAndBack() throws Exception {
+        String host = "app.localhost";
+        int portA = upstreamA.getAddress().getPort();
+        int portB = upstreamB.getAddress().getPort();
+
+        Optional<String> first = sites.switchTo("app", RELEASE_A, List.of(host), portA, "/", TIMEOUT);
+
+        assertEquals(Optional.empty(), first, "nothing was there before the first deploy");
+        assertTrue(nginx.masterPid().isPresent());
+        String siteA = Files.readString(sites.siteFile("app"));
+        assertEquals(sites.render("app", RELEASE_A, List.of(host), portA), siteA);
+        assertEveryAnswer(host, "A", RELEASE_A);
+
+        Optional<String> previous = sites.switchTo("app", RELEASE_B, List.of(host), portB, "/", TIMEOUT);
+
+        assertEquals(Optional.of(siteA), previous);
+        assertEveryAnswer(host, "B", RELEASE_B);
+
+        sites.restore("app", previous);
+
+        Answer back = awaitAnswer(host, x -> "A".equals(x.body()));
+        assertEquals(RELEASE_A, back.release());
+        assertEquals(siteA, Files.readString(sites.siteFile("app")));
+
+        // Other host names still reach nginx's default server, not the app.
+        Answer other = get("unknown.localhost");
+        assertEquals(404, other.status());
+        assertTrue(other.body().contains("No Sortie app answers to this host name"), other.body());
+        assertFalse(other.headers().containsKey("x-sortie-release"));
+
+        sites.restore("app", Optional.empty());
+        assertFalse(Files.exists(sites.siteFile("app")));
+        awaitAnswer(host, x -> x.status() == 404);
+    }
+
+    @Test
+    void aConfigThatFailsNginxTestLeavesThePreviousSiteInPlace() throws Exception {
+        String host = "shop.localhost";
+        int portA = upstreamA.getAddress().getPort();
+        int portB = upstreamB.getAddress().getPort();
+        sites.switchTo("shop", RELEASE_A, List.of(host), portA, "/", TIMEOUT);
+        String before = Files.readString(sites.siteFile("shop"));
+        Path broken = nginx.sitesDir().resolve("broken.conf");
+        Files.writeString(broken, "this is not nginx config\n");
+        try {
+            var e = assertThrows(SiteSwitch.SwitchFailed.class,
+                    () -> sites.switchTo("shop", RELEASE_B, List.of(host), portB, "/", TIMEOUT));
+            assertTrue(e.getMessage().contains("nginx -t"), e.getMessage());
+            assertTrue(e.getMessage().contains("broken.conf"), "nginx's complaint should name the file: " + e.getMessage());
+            assertEquals(before, Files.readString(sites.siteFile("shop")));
+
+            // A first deploy that fails leaves no site at all.
+            assertThrows(SiteSwitch.SwitchFailed.class,
+                    () -> sites.switchTo("fresh", RELEASE_B, List.of("fresh.localhost"), portB, "/", TIMEOUT));
+            assertFalse(Files.exists(sites.siteFile("fresh")));
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+        assertEquals(Optional.empty(), nginx.test());
+        assertEveryAnswer(host, "A", RELEASE_A);
+        sites.restore("shop", Optional.empty());
+    }
+
+    @Test
+    void aHostileDomainIsRefusedBeforeAnythingIsWritten(@TempDir Path otherHome) {
+        var untouched = new ManagedNginx(otherHome, otherHome.resolve("nginx"), new ServerConfig.Nginx("127.0.0.1", 1, Requirements.nginx()));
+        var switcher = new SiteSwitch(untouched);
+
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> switcher.switchTo("evil", RELEASE_A, List.of("x; include /etc/passwd"), 1, "/", TIMEOUT));
+
+        assertTrue(e instanceof IllegalArgumentException || e instanceof ConfigException, e.toString());
+        assertTrue(e.getMessage().contains("x; include /etc/passwd"), e.getMessage());
+        assertFalse(Files.exists(otherHome.resolve("nginx")), "something was written for a refused domain");
+    }
+}
