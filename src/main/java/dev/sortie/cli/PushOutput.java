@@ -62,6 +62,7 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
                     line(FAIL + detail);
                 }
             }
+            case DeployEvent.Problem p -> p.lines().forEach(l -> line(FAIL + l));
             case DeployEvent.Live l -> line(DONE + l.app() + " " + l.releaseId() + " is live at " + l.url());
             case DeployEvent.Failed f -> {
                 String where = f.step() == null ? "before the first step" : "at " + f.step();

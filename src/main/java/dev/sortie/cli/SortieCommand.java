@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             LogsCommand.class,
             UrlCommand.class,
             ServerCommand.class,
+            HooksCommand.class,
             GitHookCommand.class
         })
 public final class SortieCommand implements Runnable {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param run         argv that starts the app in its release dir; {@code $PORT} is in its environment
  * @param healthcheck when a new instance counts as ready
  * @param domains     server names nginx routes to the app (default {@code NAME.localhost})
+ * @param hooks       where the project's UpgradeHooks.java is and how long a hook may run
  */
 public record AppConfig(
         String branch,
@@ -20,7 +21,8 @@ public record AppConfig(
         List<String> files,
         List<String> run,
         Healthcheck healthcheck,
-        List<String> domains) {
+        List<String> domains,
+        HooksConfig hooks) {
 
     public static final String FILE_NAME = "sortie.yml";
 
@@ -31,10 +33,11 @@ public record AppConfig(
         run = run == null ? null : List.copyOf(run);
         healthcheck = healthcheck == null ? Healthcheck.DEFAULT : healthcheck;
         domains = domains == null ? List.of() : List.copyOf(domains);
+        hooks = hooks == null ? HooksConfig.DEFAULT : hooks;
     }
 
     public static AppConfig defaults() {
-        return new AppConfig(null, null, null, null, null, null, null);
+        return new AppConfig(null, null, null, null, null, null, null, null);
     }
 
     /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */

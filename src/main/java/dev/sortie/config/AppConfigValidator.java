@@ -30,6 +30,13 @@ final class AppConfigValidator {
         if (c.healthcheck().timeout().isZero() || c.healthcheck().timeout().isNegative()) {
             throw new ConfigException(source + ": healthcheck.timeout: must be longer than 0s");
         }
+        relativePath(c.hooks().file(), source, "hooks.file");
+        if (!c.hooks().file().endsWith(".java")) {
+            throw new ConfigException(source + ": hooks.file: " + Quote.of(c.hooks().file()) + " must be a .java file");
+        }
+        if (c.hooks().timeout().isZero() || c.hooks().timeout().isNegative()) {
+            throw new ConfigException(source + ": hooks.timeout: must be longer than 0s");
+        }
         for (int i = 0; i < c.domains().size(); i++) {
             DomainName.require(c.domains().get(i), source + ": domains[" + i + "]");
         }

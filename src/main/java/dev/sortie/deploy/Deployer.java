@@ -5,12 +5,14 @@ import dev.sortie.config.ConfigLoader;
 import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
+import dev.sortie.hooks.runtime.HookCache;
+import dev.sortie.hooks.runtime.HookCompileException;
+import dev.sortie.hooks.runtime.ProjectHooks;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.DeployLock;
 import dev.sortie.pipeline.PipelineRunner;
-import dev.sortie.pipeline.StepHooks;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.release.ReleaseId;
 import dev.sortie.release.ReleaseRecord;
@@ -20,6 +22,7 @@ import dev.sortie.service.ServiceBackend;
 import dev.sortie.steps.DeployContext;
 import dev.sortie.steps.DirTree;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -94,10 +97,19 @@ public final class Deployer {
         DirTree.delete(home.buildsDir(app)); // builds of earlier deploys; we hold the lock, so none is in use
         new AppRepository(home.repo(app)).checkout(commit, buildDir);
 
+        ProjectHooks hooks;
+        try {
+            hooks = loadHooks(app, config, buildDir, events);
+        } catch (HookCompileException e) {
+            events.accept(new DeployEvent.Problem(e.details()));
+            return failedBeforeSteps(store, releaseId, app, commit, branch, started, e.getMessage(), events);
+        }
+
         Map<String, String> appEnv = AppEnvFile.read(home.envFile(app));
         DeployContext ctx = new DeployContext(home, app, config, server, commit, branch, releaseId, buildDir, previous, appEnv,
                 jdkHome, new DeployContext.Services(backend, new SiteSwitch(nginx), store));
-        PipelineRunner<DeployContext> runner = new PipelineRunner<>(DeployPlan.steps(), StepHooks.none(), events);
+        UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
+        PipelineRunner<DeployContext> runner = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, events);
         PipelineRunner.Outcome outcome = runner.run(ctx);
 
         return switch (outcome) {
@@ -112,6 +124,7 @@ public final class Deployer {
             }
             case PipelineRunner.Outcome.Failed failed -> {
                 undo(ctx, events);
+                hookAdapter.onFailure(ctx, failed.step(), failed.failure(), events);
                 String reason = failed.failure().getMessage();
                 store.writeRecord(record(ctx, started, ReleaseRecord.FAILED, failed.step(), reason, outcome));
                 events.accept(new DeployEvent.Failed(app, failed.step(), reason, previousId));
@@ -125,11 +138,32 @@ public final class Deployer {
             throws IOException {
         ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
         Instant now = Instant.now();
-        String releaseId = ReleaseId.unique(now, commit, store::exists);
-        store.writeRecord(new ReleaseRecord(releaseId, app, commit, branch, now, now, ReleaseRecord.FAILED, null, reason,
+        return failedBeforeSteps(store, ReleaseId.unique(now, commit, store::exists), app, commit, branch, now, reason, events);
+    }
+
+    private Result failedBeforeSteps(ReleaseStore store, String releaseId, String app, String commit, String branch, Instant started,
+            String reason, Consumer<DeployEvent> events) throws IOException {
+        store.writeRecord(new ReleaseRecord(releaseId, app, commit, branch, started, Instant.now(), ReleaseRecord.FAILED, null, reason,
                 List.of(), 0, List.of()));
         events.accept(new DeployEvent.Failed(app, null, reason, store.currentId().orElse(null)));
         return new Result.Failed(releaseId, null, reason);
+    }
+
+    /** Compiles (or takes from the cache) and loads the project's hooks; no hooks file means no hooks, silently. */
+    private ProjectHooks loadHooks(String app, AppConfig config, Path buildDir, Consumer<DeployEvent> events)
+            throws IOException, HookCompileException {
+        Path source = buildDir.resolve(config.hooks().file());
+        if (!Files.isRegularFile(source)) {
+            return ProjectHooks.NONE;
+        }
+        long start = System.nanoTime();
+        HookCache.Entry entry = new HookCache(home.appDir(app).resolve("hooks-cache")).get(source, config.hooks().file());
+        ProjectHooks hooks = ProjectHooks.load(entry, StepId.ids());
+        String names = hooks.names().isEmpty() ? "no hooks" : String.join(", ", hooks.names());
+        events.accept(new DeployEvent.Notice(String.format("%-17s %-44s %6s", "hooks", config.hooks().file() + ": " + names
+                + (entry.cached() ? " (cached)" : " (compiled)"), dev.sortie.exec.Durations.format(
+                java.time.Duration.ofNanos(System.nanoTime() - start)))));
+        return hooks;
     }
 
     /** Reads and validates sortie.yml at a commit; absent means all defaults. */

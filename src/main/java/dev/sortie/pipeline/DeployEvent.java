@@ -30,6 +30,10 @@ public sealed interface DeployEvent {
     record StepFailed(StepId step, String reason, List<String> details, Duration took) implements DeployEvent {
     }
 
+    /** Lines that explain a failure outside any step (javac's diagnostics for the hooks, say). */
+    record Problem(List<String> lines) implements DeployEvent {
+    }
+
     /** The release is live. */
     record Live(String app, String releaseId, String url) implements DeployEvent {
     }

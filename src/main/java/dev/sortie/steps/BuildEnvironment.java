@@ -5,13 +5,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The environment build commands and app instances get: Sortie's JDK first on PATH, then the app's config vars. */
-final class BuildEnvironment {
+public final class BuildEnvironment {
 
     private BuildEnvironment() {
     }
 
     /** For build commands: added on top of Sortie's own environment. */
-    static Map<String, String> forBuild(DeployContext ctx) {
+    public static Map<String, String> forBuild(DeployContext ctx) {
         Map<String, String> env = new HashMap<>();
         Path jdk = ctx.appEnv().containsKey("JAVA_HOME") ? Path.of(ctx.appEnv().get("JAVA_HOME")) : ctx.jdkHome();
         env.put("JAVA_HOME", jdk.toString());
