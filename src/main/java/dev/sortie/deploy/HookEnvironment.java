@@ -43,7 +43,7 @@ record HookEnvironment(
 
     static HookEnvironment of(DeployContext ctx, Consumer<String> output) {
         return new HookEnvironment(ctx.app(), ctx.commit(), ctx.previous().map(ReleaseRecord::commit), ctx.branch(), ctx.releaseId(),
-                ctx.services().releases().dir(ctx.releaseId()), ctx.buildDir(),
+                ctx.services().releases().dir(ctx.releaseId()).resolve(dev.sortie.release.ReleaseStore.APP_DIR), ctx.buildDir(),
                 ctx.instance().map(InstanceInfo::port).map(OptionalInt::of).orElse(OptionalInt.empty()),
                 ctx.appEnv(), ctx.previous().isEmpty(), BuildEnvironment.forBuild(ctx), ctx.config().hooks().timeout(), output);
     }

@@ -27,7 +27,7 @@ public interface DeployEnv {
     /** This deploy's release id, e.g. {@code 20261121-120305-3f2a9c1}. */
     String releaseId();
 
-    /** The directory the release is assembled in and runs from (it exists from {@code make_upgrade_dir} on). */
+    /** The directory the new instance runs from, {@code releases/<id>/app}; it exists once {@code copy_release} has put the release in place. */
     Path releaseDir();
 
     /** The checkout the build runs in. */
