@@ -207,7 +207,7 @@ class ConfigLoaderTest {
     @Test
     void mappingExpectedWhereAListIsGiven() {
         assertEquals("sortie.yml: steps: expected a mapping of keys (deps, compile, package)", errorOf("steps: []\n"));
-        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains)",
+        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks)",
                 errorOf("- a\n"));
     }
 

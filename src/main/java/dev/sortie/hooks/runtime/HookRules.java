@@ -17,6 +17,10 @@ final class HookRules {
     private HookRules() {
     }
 
+    private static String names(Class<?>[] params) {
+        return "(" + String.join(", ", Arrays.stream(params).map(Class::getSimpleName).toList()) + ")";
+    }
+
     /** Null when {@code m} is a usable hook, else what is wrong, with the fix. */
     static String problem(Method m, List<String> stepIds) {
         String name = m.getName();
@@ -26,7 +30,7 @@ final class HookRules {
                     || (params.length == 1 && params[0] == DeployEnv.class)
                     || (params.length == 3 && params[0] == DeployEnv.class && params[1] == String.class && params[2] == Throwable.class);
             if (!ok) {
-                return "unusable parameters " + Arrays.toString(m.getGenericParameterTypes()) + "; " + FAILURE_FORMS;
+                return "unusable parameters " + names(params) + "; " + FAILURE_FORMS;
             }
         } else {
             String step = name.substring(name.indexOf('_') + 1);
@@ -36,8 +40,7 @@ final class HookRules {
                         + near + "?)" : "") + "; the steps are: " + String.join(", ", stepIds);
             }
             if (!(params.length == 0 || (params.length == 1 && params[0] == DeployEnv.class))) {
-                return "unusable parameters " + Arrays.toString(m.getParameterTypes()).replace("class ", "").replace("interface ", "")
-                        + "; " + FORMS;
+                return "unusable parameters " + names(params) + "; " + FORMS;
             }
         }
         if (!Modifier.isPublic(m.getModifiers())) {

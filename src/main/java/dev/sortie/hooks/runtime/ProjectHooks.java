@@ -67,9 +67,14 @@ public final class ProjectHooks {
                 continue;
             }
             String problem = HookRules.problem(m, stepIds);
+            if (problem == null && hooks.containsKey(name)) {
+                problem = "defined more than once; keep one (" + HookRules.FORMS + ")";
+                hooks.remove(name);
+            }
             if (problem != null) {
                 problems.add(simple + "." + name + ": " + problem);
             } else {
+                m.setAccessible(true); // a public static hook in a non-public class is fine, but not reachable without this
                 hooks.put(name, m);
             }
         }
@@ -157,9 +162,10 @@ public final class ProjectHooks {
         try {
             task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            List<String> stuckAt = frames(thread.getStackTrace()); // before the interrupt unwinds the hook's stack
             thread.interrupt();
             throw new HookFailed(hook + " did not finish within " + format(timeout) + " (hooks.timeout in sortie.yml sets the limit)",
-                    frames(thread.getStackTrace()), null);
+                    stuckAt, null);
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
