@@ -40,7 +40,9 @@ class HooksE2ETest {
         sortie.sortie("apps", "create", "hooked").assertOk();
         markers = tmp.resolve("markers.txt");
         Files.writeString(sortie.home.resolve("apps/hooked/env"), "MARKERS=" + markers + "\n");
-        project = sortie.project(Path.of("src/test/resources/fixtures/hooked").toAbsolutePath(), "hooked", "hooked");
+        // the plain single-file app, plus hooks that record every call
+        project = sortie.project(Path.of("src/test/resources/fixtures/plain").toAbsolutePath(), "hooked", "hooked",
+                Path.of("src/test/resources/fixtures/hooked/UpgradeHooks.java").toAbsolutePath());
     }
 
     @AfterAll

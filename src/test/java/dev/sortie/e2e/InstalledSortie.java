@@ -68,10 +68,13 @@ final class InstalledSortie implements AutoCloseable {
         return Proc.run(dir, env, 300, argv);
     }
 
-    /** A fresh git repo holding a copy of {@code source}, committed on main, with {@code production} pointing at the app. */
-    Path project(Path source, String name, String app) throws IOException, InterruptedException {
+    /** A fresh git repo holding a copy of {@code source} (plus {@code extraFiles} at its root), committed on main, with {@code production} pointing at the app. */
+    Path project(Path source, String name, String app, Path... extraFiles) throws IOException, InterruptedException {
         Path dir = work.resolve(name);
         dev.sortie.steps.DirTree.copy(source, dir);
+        for (Path extra : extraFiles) {
+            Files.copy(extra, dir.resolve(extra.getFileName().toString()));
+        }
         git(dir, "init", "-q", "-b", "main").assertOk();
         git(dir, "add", "-A").assertOk();
         git(dir, "commit", "-q", "-m", "first").assertOk();
