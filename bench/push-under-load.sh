@@ -3,6 +3,9 @@
 # deploy new releases of a single-file fixture app; prints requests, non-2xx answers and socket
 # errors. Uses the installed sortie (./install.sh) and a throwaway SORTIE_HOME.
 #   bench/push-under-load.sh [PUSHES]      default 3 pushes
+#   CLOSE=1 bench/push-under-load.sh       one connection per request (no keep-alive): a client
+#       that reuses connections can see an idle one closed by an old nginx worker at reload
+#       (wrk counts that as a read error; browsers and curl retry such requests)
 set -euo pipefail
 pushes=${1:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +33,9 @@ url=$("$sortie" url bench)
 
 seconds=$((pushes * 6 + 4))
 # wrk does not resolve *.localhost itself: send the Host header to the listen address
-wrk -t1 -c4 -d"${seconds}s" --latency -H "Host: bench.localhost" "http://127.0.0.1:$port/" > "$work/wrk.txt" &
+extra=()
+[ "${CLOSE:-0}" = 1 ] && extra=(-H "Connection: close")
+wrk -t1 -c4 -d"${seconds}s" --latency -H "Host: bench.localhost" "${extra[@]}" "http://127.0.0.1:$port/" > "$work/wrk.txt" &
 wrk_pid=$!
 sleep 2
 total=0
@@ -48,5 +53,5 @@ non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt"); non2xx=${non2xx:-0}
 errors=$(awk '/Socket errors/ {print}' "$work/wrk.txt"); errors=${errors:-"Socket errors: none"}
 echo "first deploy (push to live, no build): $(printf '%.1f' "$first")s"
 echo "pushes under load: $pushes, mean push-to-live $(printf '%.1f' "$(echo "$total / $pushes" | bc -l)")s"
-echo "requests during the pushes: $requests; non-2xx: $non2xx; $errors"
+echo "requests during the pushes ($([ "${CLOSE:-0}" = 1 ] && echo "Connection: close" || echo keep-alive)): $requests; non-2xx: $non2xx; $errors"
 echo "live now: $(curl -s "$url")"
