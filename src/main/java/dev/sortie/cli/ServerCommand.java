@@ -36,8 +36,26 @@ final class ServerCommand implements Runnable {
             ServerControl control = new ServerControl(home);
             boolean was = control.isRunning();
             long pid = control.ensureRunning().ping();
-            spec.commandLine().getOut().println((was ? "The sortie server was already running" : "Started the sortie server")
+            var out = spec.commandLine().getOut();
+            out.println((was ? "The sortie server was already running" : "Started the sortie server")
                     + " (pid " + pid + ", socket " + home.socket() + ", log " + home.serverLog() + ").");
+            int instances = control.client().list().size();
+            if (instances > 0) {
+                out.println("It runs " + instances + " app instance(s): sortie ps");
+            }
+            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), Homes.serverConfig(home).nginx());
+            boolean sites;
+            try (var files = java.nio.file.Files.list(nginx.prepareAndSites())) {
+                sites = files.anyMatch(f -> f.getFileName().toString().endsWith(".conf"));
+            }
+            if (sites && !nginx.isRunning()) {
+                var invalid = nginx.test();
+                if (invalid.isPresent()) {
+                    throw new UserError(ExitCodes.FAILED, "the managed nginx config does not pass nginx -t:\n" + invalid.get());
+                }
+                nginx.startOrReload();
+                out.println("Started the managed nginx on " + nginx.listenAddress() + ":" + nginx.port() + ".");
+            }
             return ExitCodes.OK;
         }
     }
@@ -102,7 +120,8 @@ final class ServerCommand implements Runnable {
         public Integer call() throws Exception {
             SortieHome home = Homes.current();
             ServerConfig server = Homes.serverConfig(home);
-            try (SupervisorServer daemon = new SupervisorServer(home.socket(), home.runDir().resolve("server.pid"), server.stopTimeout())) {
+            try (SupervisorServer daemon = new SupervisorServer(home.socket(), home.runDir().resolve("server.pid"), server.stopTimeout(),
+                    home.runDir().resolve("instances.json"))) {
                 daemon.start();
                 System.out.println(java.time.Instant.now() + " sortie server " + VersionProvider.version() + " listening on "
                         + home.socket() + " (pid " + ProcessHandle.current().pid() + ")");

@@ -65,6 +65,12 @@ public final class ManagedNginx {
         Files.move(tmp, commands.config(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** {@link #prepare()}, then the sites directory. */
+    public Path prepareAndSites() throws IOException {
+        prepare();
+        return sitesDir();
+    }
+
     /** Runs {@code nginx -t}; returns nginx's complaint, or empty when the config is valid. */
     public Optional<String> test() {
         List<String> lines = new ArrayList<>();

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Keeps app instances running: starts them with their own environment and log file, restarts
  * one that crashes with exponential backoff, and stops them gracefully (TERM, wait, KILL).
+ * With a state file it remembers what it runs, so a new supervisor (after the daemon restarts,
+ * or the machine reboots) adopts instances still running and starts those that are not.
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -29,11 +31,29 @@ public final class Supervisor implements AutoCloseable {
     static final Duration STABLE_AFTER = Duration.ofSeconds(30);
 
     private final Map<String, Managed> instances = new ConcurrentHashMap<>();
+    private final Path stateFile;
+    private volatile boolean shuttingDown;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+
+    /** Supervises without remembering anything across restarts. */
+    public Supervisor() {
+        this(null);
+    }
+
+    /** @param stateFile where the instance table is kept (written atomically on every change), or null */
+    public Supervisor(Path stateFile) {
+        this.stateFile = stateFile;
+    }
+
+    /** One remembered instance: what to run, and the pid it last ran as. */
+    record Remembered(InstanceSpec spec, long pid) {
+    }
 
     /** Mutable runtime state of one supervised instance; guarded by its own monitor. */
     private final class Managed {
         final InstanceSpec spec;
+        /** The running process; {@code process} is null for one adopted from an earlier supervisor (no exit code then). */
+        ProcessHandle handle;
         Process process;
         String state = InstanceInfo.RUNNING;
         int restarts;
@@ -47,7 +67,7 @@ public final class Supervisor implements AutoCloseable {
         }
 
         synchronized InstanceInfo info() {
-            long pid = process != null && process.isAlive() ? process.pid() : 0;
+            long pid = handle != null && handle.isAlive() ? handle.pid() : 0;
             return new InstanceInfo(spec.app(), spec.release(), spec.port(), pid, state, restarts, startedAt, spec.logFile(), lastExit);
         }
     }
@@ -65,7 +85,70 @@ public final class Supervisor implements AutoCloseable {
             instances.remove(spec.key());
             throw e;
         }
+        persist();
         return m.info();
+    }
+
+    /**
+     * Takes over what the state file lists: adopts instances whose process still runs, starts the
+     * others (after a reboot, say). Returns one line per instance saying which.
+     */
+    public List<String> recover() throws IOException {
+        List<String> report = new ArrayList<>();
+        if (stateFile == null || !Files.exists(stateFile)) {
+            return report;
+        }
+        Remembered[] remembered = SupervisorProtocol.JSON.readValue(stateFile.toFile(), Remembered[].class);
+        for (Remembered r : remembered) {
+            Managed m = new Managed(r.spec());
+            if (instances.putIfAbsent(r.spec().key(), m) != null) {
+                continue;
+            }
+            synchronized (m) {
+                var alive = ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive)
+                        .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a).containsAll(r.spec().argv().subList(1,
+                                r.spec().argv().size()))).orElse(true));
+                if (alive.isPresent()) {
+                    m.handle = alive.get();
+                    m.startedAt = alive.get().info().startInstant().orElse(Instant.now());
+                    ProcessHandle h = m.handle;
+                    h.onExit().thenAccept(exited -> exited(m, exited));
+                    report.add("adopted " + r.spec().key() + " (pid " + r.pid() + ")");
+                } else {
+                    try {
+                        launch(m);
+                        report.add("started " + r.spec().key() + " again (pid " + m.handle.pid() + ")");
+                    } catch (IOException | RuntimeException e) {
+                        instances.remove(r.spec().key());
+                        report.add("could not start " + r.spec().key() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        persist();
+        return report;
+    }
+
+    /** Writes the instance table, except instances on their way out; a shutdown keeps the table for the next start. */
+    private synchronized void persist() {
+        if (stateFile == null || shuttingDown) {
+            return;
+        }
+        List<Remembered> table = new ArrayList<>();
+        for (Managed m : instances.values()) {
+            synchronized (m) {
+                if (!m.stopping && m.handle != null) {
+                    table.add(new Remembered(m.spec, m.handle.pid()));
+                }
+            }
+        }
+        try {
+            Path tmp = stateFile.resolveSibling("." + stateFile.getFileName() + ".tmp");
+            Files.write(tmp, SupervisorProtocol.JSON.writeValueAsBytes(table));
+            Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            System.err.println("sortie server: cannot write " + stateFile + ": " + e.getMessage());
+        }
     }
 
     private void launch(Managed m) throws IOException {
@@ -85,17 +168,18 @@ public final class Supervisor implements AutoCloseable {
         note(log, "starting " + spec.release() + " on port " + spec.port() + ": " + String.join(" ", spec.argv()));
         Process p = pb.start();
         m.process = p;
+        m.handle = p.toHandle();
         m.startedAt = Instant.now();
         m.state = InstanceInfo.RUNNING;
-        p.onExit().thenAccept(exited -> exited(m, exited));
+        p.onExit().thenAccept(exited -> exited(m, exited.toHandle()));
     }
 
-    private void exited(Managed m, Process p) {
+    private void exited(Managed m, ProcessHandle h) {
         synchronized (m) {
-            if (m.process != p) {
+            if (m.handle == null || m.handle.pid() != h.pid()) {
                 return;
             }
-            m.lastExit = p.exitValue();
+            m.lastExit = m.process != null && m.process.pid() == h.pid() ? m.process.exitValue() : null;
             if (m.stopping) {
                 m.notifyAll();
                 return;
@@ -104,7 +188,8 @@ public final class Supervisor implements AutoCloseable {
             m.crashesInARow = stable ? 1 : m.crashesInARow + 1;
             Duration backoff = backoff(m.crashesInARow);
             m.state = InstanceInfo.RESTARTING;
-            note(Path.of(m.spec.logFile()), "exited with code " + m.lastExit + "; restarting in " + backoff.toSeconds() + "s");
+            note(Path.of(m.spec.logFile()), (m.lastExit == null ? "exited" : "exited with code " + m.lastExit) + "; restarting in "
+                    + backoff.toSeconds() + "s");
             timer.schedule(() -> restart(m), backoff.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -123,6 +208,7 @@ public final class Supervisor implements AutoCloseable {
             try {
                 m.restarts++;
                 launch(m);
+                Thread.ofVirtual().start(this::persist);
             } catch (IOException | UncheckedIOException e) {
                 note(Path.of(m.spec.logFile()), "could not restart: " + e.getMessage());
                 m.crashesInARow++;
@@ -137,12 +223,13 @@ public final class Supervisor implements AutoCloseable {
         if (m == null) {
             return;
         }
-        Process p;
+        ProcessHandle p;
         synchronized (m) {
             m.stopping = true;
             m.state = InstanceInfo.STOPPING;
-            p = m.process;
+            p = m.handle;
         }
+        persist();
         if (p != null && p.isAlive()) {
             note(Path.of(m.spec.logFile()), "stopping (TERM, then KILL after " + timeout.toSeconds() + "s)");
             p.destroy();
@@ -165,6 +252,7 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         instances.remove(m.spec.key(), m);
+        persist();
     }
 
     /** Marks the instance as stopping now (so it is not restarted) and stops it after {@code drain}, off the caller's thread. */
@@ -177,6 +265,7 @@ public final class Supervisor implements AutoCloseable {
             m.stopping = true;
             m.state = InstanceInfo.STOPPING;
         }
+        persist();
         note(Path.of(m.spec.logFile()), "retired: traffic has moved to another release; stopping in " + drain.toMillis() + "ms");
         timer.schedule(() -> Thread.ofVirtual().start(() -> {
             try {
@@ -194,8 +283,9 @@ public final class Supervisor implements AutoCloseable {
                 .toList();
     }
 
-    /** Stops every instance, in parallel, each with {@code timeout}. */
+    /** Stops every instance, in parallel, each with {@code timeout}; the state file keeps them for the next start. */
     public void stopAll(Duration timeout) {
+        shuttingDown = true;
         List<Thread> stoppers = new ArrayList<>();
         for (InstanceInfo i : list()) {
             stoppers.add(Thread.ofVirtual().start(() -> {

@@ -23,13 +23,19 @@ public final class SupervisorServer implements AutoCloseable {
     private final Path socket;
     private final Path pidFile;
     private final Duration stopTimeout;
-    private final Supervisor supervisor = new Supervisor();
+    private final Supervisor supervisor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerSocketChannel channel;
     /** Whether this server bound the socket; one that found another server running must not remove that server's files. */
     private boolean bound;
 
     public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout) {
+        this(socket, pidFile, stopTimeout, null);
+    }
+
+    /** @param stateFile where the supervisor remembers its instances across restarts, or null */
+    public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout, Path stateFile) {
+        this.supervisor = new Supervisor(stateFile);
         this.socket = socket;
         this.pidFile = pidFile;
         this.stopTimeout = stopTimeout;
@@ -48,6 +54,9 @@ public final class SupervisorServer implements AutoCloseable {
         bound = true;
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        for (String line : supervisor.recover()) {
+            log(line);
+        }
         Thread.ofPlatform().name("sortie-accept").start(this::acceptLoop);
     }
 

@@ -228,6 +228,27 @@ class PushDeployE2ETest {
         assertTrue(sortie.curl("http://hello.localhost:" + sortie.nginxPort + "/").output().endsWith("404"));
     }
 
+    @Test
+    @Order(11)
+    void aDaemonThatDiesLeavesAppsServingAndTheNextOneAdoptsThem() throws Exception {
+        String before = sortie.sortie("ps").assertOk().output();
+        long daemon = Long.parseLong(Files.readString(sortie.home.resolve("run/server.pid")).strip());
+        ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+        for (int i = 0; i < 100 && ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals("third release\n\n200", sortie.curl(sortie.url("plain")).output(), "apps outlive the daemon");
+        Proc.Result start = sortie.sortie("server", "start").assertOk();
+        assertTrue(start.output().contains("It runs 1 app instance(s)"), start.output());
+        String after = sortie.sortie("ps").assertOk().output();
+        assertEquals(pidOf(before, "plain"), pidOf(after, "plain"), "adopted, not restarted:\n" + before + after);
+        assertEquals("third release\n\n200", sortie.curl(sortie.url("plain")).output());
+    }
+
+    private static String pidOf(String ps, String app) {
+        return ps.lines().filter(l -> l.startsWith(app + " ")).findFirst().orElseThrow().split("\\s+")[3];
+    }
+
     private static Proc.Result deploy(String app, String ref) {
         try {
             return sortie.sortie("deploy", app, ref);
