@@ -90,8 +90,8 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
         out.flush();
         if (log != null) {
             log.println(text);
-        } else {
-            pending.add(text);
+        } else if (logFileForRelease != null) {
+            pending.add(text); // lines before the release id is known go to the log once it opens
         }
     }
 
