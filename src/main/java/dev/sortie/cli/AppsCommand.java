@@ -144,6 +144,16 @@ final class AppsCommand implements Runnable {
             }
             var out = spec.commandLine().getOut();
             var server = Homes.serverConfig(home);
+            // a deploy in progress would start an instance and write a site after we are done: wait for it
+            try (var lock = dev.sortie.pipeline.DeployLock.acquire(home.deployLock(name), "destroy of " + name,
+                    who -> out.println("Waiting for the deploy lock: held by " + who))) {
+                destroy(home, server, out);
+            }
+            out.println("Destroyed " + name + ".");
+            return ExitCodes.OK;
+        }
+
+        private void destroy(SortieHome home, dev.sortie.config.ServerConfig server, java.io.PrintWriter out) throws Exception {
             SupervisorClient client = new SupervisorClient(home.socket());
             if (client.isRunning()) {
                 for (InstanceInfo i : client.list()) {
@@ -162,9 +172,18 @@ final class AppsCommand implements Runnable {
                 }
                 out.println("Removed the nginx site of " + name + ".");
             }
-            DirTree.delete(home.appDir(name));
-            out.println("Destroyed " + name + ".");
-            return ExitCodes.OK;
+            for (Path child : listChildren(home.appDir(name))) {
+                if (!child.getFileName().toString().equals("deploy.lock")) {
+                    DirTree.delete(child);
+                }
+            }
+            DirTree.delete(home.appDir(name)); // the lock file last: its lock is released when the channel closes
+        }
+
+        private static List<Path> listChildren(Path dir) throws IOException {
+            try (var files = Files.list(dir)) {
+                return files.toList();
+            }
         }
     }
 }

@@ -18,6 +18,12 @@ final class AppConfigValidator {
         argv(c.run(), source, "run", false);
         if (c.artifact() != null) {
             relativePath(c.artifact(), source, "artifact");
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + c.artifact());
+            } catch (IllegalArgumentException e) { // PatternSyntaxException among them
+                throw new ConfigException(source + ": artifact: " + Quote.of(c.artifact())
+                        + " is not a valid glob (e.g. target/*.jar): " + e.getMessage().lines().findFirst().orElse(""));
+            }
         }
         for (int i = 0; i < c.files().size(); i++) {
             relativePath(c.files().get(i), source, "files[" + i + "]");

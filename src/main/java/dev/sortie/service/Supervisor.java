@@ -232,12 +232,17 @@ public final class Supervisor implements AutoCloseable {
         persist();
         if (p != null && p.isAlive()) {
             note(Path.of(m.spec.logFile()), "stopping (TERM, then KILL after " + timeout.toSeconds() + "s)");
+            // the whole tree: a run command like `sh start.sh` must not leave its app behind holding the port
+            List<ProcessHandle> children = p.descendants().toList();
             p.destroy();
+            children.forEach(ProcessHandle::destroy);
             try {
                 p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                awaitExit(children, timeout);
             } catch (TimeoutException e) {
                 note(Path.of(m.spec.logFile()), "did not exit within " + timeout.toSeconds() + "s of TERM; killing");
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
+                children.forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 try {
                     p.onExit().get(10, TimeUnit.SECONDS);
@@ -253,6 +258,19 @@ public final class Supervisor implements AutoCloseable {
         }
         instances.remove(m.spec.key(), m);
         persist();
+    }
+
+    /** Waits for processes that got TERM; KILLs those still alive when the time is up. */
+    private static void awaitExit(List<ProcessHandle> processes, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle h : processes) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
     }
 
     /** Marks the instance as stopping now (so it is not restarted) and stops it after {@code drain}, off the caller's thread. */

@@ -26,6 +26,7 @@ public final class SupervisorServer implements AutoCloseable {
     private final Supervisor supervisor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerSocketChannel channel;
+    private java.nio.channels.FileChannel lockChannel;
     /** Whether this server bound the socket; one that found another server running must not remove that server's files. */
     private boolean bound;
 
@@ -45,6 +46,20 @@ public final class SupervisorServer implements AutoCloseable {
         Path dir = socket.getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        // one daemon per home, held for its whole life: two started at once must not both take the socket
+        lockChannel = java.nio.channels.FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // held by another server in this same JVM
+        }
+        if (held == null) {
+            lockChannel.close();
+            lockChannel = null;
+            throw new IOException("a sortie server is already running on " + socket);
+        }
         if (SupervisorClient.isListening(socket)) {
             throw new IOException("a sortie server is already running on " + socket);
         }
@@ -149,6 +164,9 @@ public final class SupervisorServer implements AutoCloseable {
                 Files.deleteIfExists(pidFile);
             }
             supervisor.close();
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
         } finally {
             stopped.countDown();
         }

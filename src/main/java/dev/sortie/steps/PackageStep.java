@@ -43,7 +43,7 @@ public final class PackageStep extends BuildCommandStep {
                     .filter(p -> configured || !isSideArtifact(p.getFileName().toString()))
                     .sorted()
                     .toList();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new StepFailure("cannot look for the artifact: " + e.getMessage());
         }
         if (matches.isEmpty()) {
