@@ -30,6 +30,23 @@ final class DeployRunner {
     }
 
     /**
+     * Which branch deploys: the one the live release's sortie.yml names, so a feature branch cannot
+     * promote itself by changing {@code branch:}. Before the first release, the pushed sortie.yml's
+     * (default main).
+     */
+    private String deployBranch(AppRepository repo, String app, AppConfig pushed) throws IOException {
+        var live = Homes.releases(home, app).currentRecord();
+        if (live.isPresent()) {
+            try {
+                return Deployer.configAt(repo, live.get().commit()).branch();
+            } catch (ConfigException | IOException e) {
+                return live.get().branch();
+            }
+        }
+        return pushed != null ? pushed.branch() : AppConfig.defaults().branch();
+    }
+
+    /**
      * Deploys a resolved commit. With {@code onlyBranch} set, a commit whose sortie.yml names another
      * deploy branch is not deployed: one line says so.
      *
@@ -40,17 +57,24 @@ final class DeployRunner {
         ServerConfig server = dev.sortie.config.ConfigLoader.loadServer(home.serverConfig());
         ServerControl control = new ServerControl(home);
         try (PushOutput output = new PushOutput(out, id -> home.logsDir(app).resolve("deploy-" + id + ".log"))) {
-            AppConfig config;
+            AppConfig config = null;
+            ConfigException invalid = null;
             try {
                 config = Deployer.configAt(repo, commit);
             } catch (ConfigException e) {
-                Deployer deployer = new Deployer(home, server, control.client(), Launcher.jdkHome());
-                deployer.failBeforeSteps(app, commit, branch, e.getMessage(), output);
-                return ExitCodes.CONFIG;
+                invalid = e;
             }
-            if (onlyDeployBranch && !branch.equals(config.branch())) {
-                out.println("-----> " + app + ": pushed " + branch + "; only " + config.branch() + " deploys, so nothing was deployed.");
-                return ExitCodes.OK;
+            if (onlyDeployBranch) {
+                String deployBranch = deployBranch(repo, app, config);
+                if (!branch.equals(deployBranch)) {
+                    out.println("-----> " + app + ": pushed " + branch + "; only " + deployBranch + " deploys, so nothing was deployed.");
+                    return ExitCodes.OK;
+                }
+            }
+            if (invalid != null) {
+                Deployer deployer = new Deployer(home, server, control.client(), Launcher.jdkHome());
+                deployer.failBeforeSteps(app, commit, branch, invalid.getMessage(), output);
+                return ExitCodes.CONFIG;
             }
             Deployer deployer = new Deployer(home, server, control.ensureRunning(), Launcher.jdkHome());
             return switch (deployer.deploy(app, commit, branch, config, output)) {

@@ -66,7 +66,9 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
             case DeployEvent.Live l -> line(DONE + l.app() + " " + l.releaseId() + " is live at " + l.url());
             case DeployEvent.Failed f -> {
                 String where = f.step() == null ? "before the first step" : "at " + f.step();
-                String serving = f.previousRelease() == null
+                String serving = !f.restored()
+                        ? "Undoing the deploy failed too (see the warnings above): check what serves with sortie ps and sortie url."
+                        : f.previousRelease() == null
                         ? "Nothing was live before this deploy, and nothing was started."
                         : "The previous release " + f.previousRelease() + " is still serving.";
                 line(DONE + f.app() + " deploy FAILED " + where + ": " + firstLine(f.reason()));

@@ -94,7 +94,7 @@ public final class Deployer {
         events.accept(new DeployEvent.Started(app, commit, branch, releaseId));
 
         Path buildDir = home.buildsDir(app).resolve(releaseId);
-        DirTree.delete(home.buildsDir(app)); // builds of earlier deploys; we hold the lock, so none is in use
+        deleteQuietly(home.buildsDir(app), events); // builds of earlier deploys; we hold the lock, so none is in use
         new AppRepository(home.repo(app)).checkout(commit, buildDir);
 
         ProjectHooks hooks;
@@ -109,25 +109,73 @@ public final class Deployer {
         DeployContext ctx = new DeployContext(home, app, config, server, commit, branch, releaseId, buildDir, previous, appEnv,
                 jdkHome, new DeployContext.Services(backend, new SiteSwitch(nginx), store));
         UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
-        PipelineRunner<DeployContext> runner = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, events);
-        PipelineRunner.Outcome outcome = runner.run(ctx);
+        StepId[] lastDone = {null};
+        Consumer<DeployEvent> tracked = e -> {
+            if (e instanceof DeployEvent.StepDone d) {
+                lastDone[0] = d.step();
+            }
+            events.accept(e);
+        };
+        PipelineRunner<DeployContext> runner = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, tracked);
+        // Ctrl-C on a local push, a dropped SSH session (HUP) or a TERM: undo what the deploy changed before the JVM exits
+        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> {
+            if (settled.compareAndSet(false, true)) {
+                StepId step = StepId.values()[lastDone[0] == null ? 0 : Math.min(lastDone[0].ordinal() + 1, StepId.values().length - 1)];
+                String reason = "the deploy was interrupted (the sortie process got a signal)";
+                boolean restored = undo(ctx, events);
+                try {
+                    store.writeRecord(record(ctx, started, ReleaseRecord.FAILED, step, reason,
+                            new PipelineRunner.Outcome.Completed(List.of())));
+                } catch (IOException | RuntimeException ignored) {
+                    // the record is a courtesy here; putting the previous release back is what matters
+                }
+                events.accept(new DeployEvent.Failed(app, step, reason, previousId, restored));
+            }
+        }, "sortie-deploy-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        PipelineRunner.Outcome outcome;
+        try {
+            outcome = runner.run(ctx);
+        } finally {
+            if (!settled.compareAndSet(false, true)) {
+                // the JVM is exiting and the shutdown hook is undoing this deploy: do nothing more
+                outcome = null;
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException ignored) {
+                // shutdown already under way
+            }
+        }
+        if (outcome == null) {
+            return new Result.Failed(releaseId, null, "interrupted");
+        }
 
         return switch (outcome) {
             case PipelineRunner.Outcome.Completed done -> {
-                store.writeRecord(record(ctx, started, ReleaseRecord.LIVE, null, null, outcome));
-                store.switchCurrent(releaseId);
+                try {
+                    store.writeRecord(record(ctx, started, ReleaseRecord.LIVE, null, null, outcome));
+                    store.switchCurrent(releaseId);
+                } catch (IOException e) {
+                    // every step passed, but without a record and `current` the release must not stay live
+                    String reason = "all steps passed, but the release could not be made current: " + e;
+                    boolean restored = undo(ctx, events);
+                    events.accept(new DeployEvent.Failed(app, StepId.RUN_BOTS, reason, previousId, restored));
+                    yield new Result.Failed(releaseId, StepId.RUN_BOTS, reason);
+                }
                 retireOthers(app, releaseId, events);
-                DirTree.delete(buildDir);
+                deleteQuietly(buildDir, events);
                 String url = url(app, config);
                 events.accept(new DeployEvent.Live(app, releaseId, url));
                 yield new Result.Live(releaseId, url);
             }
             case PipelineRunner.Outcome.Failed failed -> {
-                undo(ctx, events);
+                boolean restored = undo(ctx, events);
                 hookAdapter.onFailure(ctx, failed.step(), failed.failure(), events);
                 String reason = failed.failure().getMessage();
                 store.writeRecord(record(ctx, started, ReleaseRecord.FAILED, failed.step(), reason, outcome));
-                events.accept(new DeployEvent.Failed(app, failed.step(), reason, previousId));
+                events.accept(new DeployEvent.Failed(app, failed.step(), reason, previousId, restored));
                 yield new Result.Failed(releaseId, failed.step(), reason);
             }
         };
@@ -191,13 +239,26 @@ public final class Deployer {
         }
     }
 
-    private static void undo(DeployContext ctx, Consumer<DeployEvent> events) {
+    /** Undoes the deploy's changes, newest first; false when any undo action failed. */
+    private static boolean undo(DeployContext ctx, Consumer<DeployEvent> events) {
+        boolean all = true;
         for (DeployContext.Undo undo : ctx.undoActions()) {
             try {
                 undo.action().run();
             } catch (Exception e) {
+                all = false;
                 events.accept(new DeployEvent.Notice("warning: could not " + undo.what() + ": " + e.getMessage()));
             }
+        }
+        return all;
+    }
+
+    /** Build dirs are scratch: failing to delete one is worth a warning, never a failed deploy. */
+    private static void deleteQuietly(Path dir, Consumer<DeployEvent> events) {
+        try {
+            DirTree.delete(dir);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            events.accept(new DeployEvent.Notice("warning: could not delete the build dir " + dir + ": " + e));
         }
     }
 

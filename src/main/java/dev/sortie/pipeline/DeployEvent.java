@@ -38,7 +38,13 @@ public sealed interface DeployEvent {
     record Live(String app, String releaseId, String url) implements DeployEvent {
     }
 
-    /** The deploy failed; {@code step} is null when it failed before the first step. */
-    record Failed(String app, StepId step, String reason, String previousRelease) implements DeployEvent {
+    /**
+     * The deploy failed; {@code step} is null when it failed before the first step. {@code restored}
+     * is false when undoing the deploy's changes failed too, so the previous state may not be back.
+     */
+    record Failed(String app, StepId step, String reason, String previousRelease, boolean restored) implements DeployEvent {
+        public Failed(String app, StepId step, String reason, String previousRelease) {
+            this(app, step, reason, previousRelease, true);
+        }
     }
 }

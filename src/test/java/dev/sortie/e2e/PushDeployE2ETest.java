@@ -172,6 +172,18 @@ class PushDeployE2ETest {
         assertTrue(push.output().contains("remote: -----> plain: pushed feature; only main deploys, so nothing was deployed."),
                 push.output());
         assertEquals(releases, releaseCount("plain"));
+
+        // a work-in-progress branch with a broken sortie.yml, or one that names itself the deploy branch, deploys nothing either
+        sortie.git(plain, "checkout", "-q", "-b", "wip").assertOk();
+        Files.writeString(plain.resolve("sortie.yml"), "branch: wip\nhealthcheck:\n  timout: 5s\n");
+        Proc.Result broken = sortie.commitAndPush(plain, "wip", "wip");
+        assertTrue(broken.output().contains("pushed wip; only main deploys, so nothing was deployed."), broken.output());
+        Files.writeString(plain.resolve("sortie.yml"), "branch: wip\nrun: [java, Server.java]\n");
+        Proc.Result promoted = sortie.commitAndPush(plain, "wip promotes itself", "wip");
+        assertTrue(promoted.output().contains("pushed wip; only main deploys, so nothing was deployed."), promoted.output());
+        assertFalse(promoted.output().contains("FAILED") || broken.output().contains("FAILED"));
+        assertEquals(releases, releaseCount("plain"));
+        sortie.git(plain, "checkout", "-q", "main").assertOk();
     }
 
     @Test
