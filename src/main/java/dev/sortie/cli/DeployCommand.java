@@ -30,7 +30,8 @@ final class DeployCommand implements Callable<Integer> {
         AppRepository repo = DeployRunner.requireApp(home, AppName.require(name));
         String commit = repo.resolve(ref).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
                 "no commit " + ref + " in " + name + "'s repo (push it first: git push production " + ref + ")"));
-        String branch = repo.resolve("refs/heads/" + ref).isPresent() ? ref : ref.length() >= 7 && commit.startsWith(ref) ? "detached" : ref;
+        // a branch or tag is shown by name; a bare commit id as "detached"
+        String branch = commit.startsWith(ref) && repo.resolve("refs/heads/" + ref).isEmpty() ? "detached" : ref;
         return new DeployRunner(home, GitHookCommand.liveOut()).deploy(name, commit, branch, false);
     }
 }

@@ -62,10 +62,6 @@ public final class Deployer {
         this.nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
     }
 
-    public ManagedNginx nginx() {
-        return nginx;
-    }
-
     /** The URL an app answers on through nginx. */
     public String url(String app, AppConfig config) {
         String domain = config.domainsFor(app).getFirst();

@@ -25,12 +25,6 @@ public record Command(List<String> argv, Path workDir, Map<String, String> env) 
         return new Command(List.of(argv), workDir, Map.of());
     }
 
-    public Command withEnv(Map<String, String> extra) {
-        var merged = new java.util.HashMap<>(env);
-        merged.putAll(extra);
-        return new Command(argv, workDir, merged);
-    }
-
     /** The argv as a person would read it in output; for display only, never executed. */
     public String display() {
         var sb = new StringBuilder();

@@ -98,14 +98,6 @@ public final class AppRepository {
         }
     }
 
-    /** The one-line message of a commit, for output. */
-    public String subject(String commit) throws IOException {
-        try (Repository repo = open(); RevWalk walk = new RevWalk(repo)) {
-            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
-            return c.getShortMessage();
-        }
-    }
-
     /** A file's text at a commit, if the file exists there. */
     public Optional<String> readFile(String commit, String path) throws IOException {
         try (Repository repo = open(); RevWalk walk = new RevWalk(repo)) {

@@ -124,7 +124,6 @@ class AppRepositoryComponentTest {
         assertEquals(Optional.of(commit), repo.resolve("refs/heads/main"));
         assertEquals(Optional.of(commit), repo.resolve(commit.substring(0, 12)));
         assertEquals(Optional.empty(), repo.resolve("nope"));
-        assertEquals("first commit", repo.subject(commit));
 
         assertEquals(Optional.of("run: ./start\n"), repo.readFile(commit, "sortie.yml"));
         assertEquals(Optional.of("deep\n"), repo.readFile(commit, "src/main/deep/file.txt"));

@@ -28,14 +28,14 @@ public final class HookCache {
     }
 
     private final Path root;
-    private final String sortieVersion;
+    private final String apiFingerprint;
     private final HookCompiler compiler;
 
     public HookCache(Path root) throws IOException {
         this.root = root;
         // the API's own bytes, not a version number: a rebuilt Sortie with a changed API never reuses old classes
-        this.sortieVersion = HookCompiler.apiFingerprint();
-        this.compiler = new HookCompiler(root.resolve("api-" + sortieVersion.substring(0, 16) + "-java" + Runtime.version().feature()));
+        this.apiFingerprint = HookCompiler.apiFingerprint();
+        this.compiler = new HookCompiler(root.resolve("api-" + apiFingerprint.substring(0, 16) + "-java" + Runtime.version().feature()));
     }
 
     /** The compiled form of {@code source}, from the cache or compiled now. */
@@ -69,7 +69,7 @@ public final class HookCache {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(source);
-            sha.update(("\0sortie " + sortieVersion + "\0java " + Runtime.version().feature()).getBytes(StandardCharsets.UTF_8));
+            sha.update(("\0api " + apiFingerprint + "\0java " + Runtime.version().feature()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -35,7 +35,7 @@ final class HookRules {
         } else {
             String step = name.substring(name.indexOf('_') + 1);
             if (!stepIds.contains(step)) {
-                String near = ProjectHooks.nearest(step, stepIds);
+                String near = dev.sortie.config.Suggestions.nearest(step, stepIds);
                 return "there is no step named \"" + step + "\"" + (near != null ? " (did you mean " + name.substring(0, name.indexOf('_') + 1)
                         + near + "?)" : "") + "; the steps are: " + String.join(", ", stepIds);
             }

@@ -1,6 +1,5 @@
 package dev.sortie.hooks.runtime;
 
-import dev.sortie.config.Suggestions;
 import dev.sortie.hooks.DeployEnv;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -203,9 +202,5 @@ public final class ProjectHooks {
                     .map(p -> classes.relativize(p).toString().replaceFirst("\\.class$", "").replace('/', '.'))
                     .collect(Collectors.toUnmodifiableSet());
         }
-    }
-
-    static String nearest(String step, List<String> stepIds) {
-        return Suggestions.nearest(step, stepIds);
     }
 }
