@@ -1,0 +1,80 @@
+package dev.sortie.bots.tree;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One bot's private state that its actions read and extend: its id, the target it works against
+ * and a map of values saved by earlier actions. Only the bot's own thread touches it.
+ */
+public final class BotContext {
+
+    private final long botId;
+    private final String target;
+    private final HashMap<String, Object> values;
+
+    public BotContext(long botId, String target) {
+        this(botId, target, new HashMap<>(4));
+    }
+
+    private BotContext(long botId, String target, HashMap<String, Object> values) {
+        this.botId = botId;
+        this.target = target;
+        this.values = values;
+    }
+
+    /** The bot's number, unique within a run and never reused. */
+    public long botId() {
+        return botId;
+    }
+
+    /** The base URL the bot works against, without a trailing slash (may be empty). */
+    public String target() {
+        return target;
+    }
+
+    public Object get(String key) {
+        if ("bot_id".equals(key)) {
+            return botId;
+        }
+        return values.get(key);
+    }
+
+    /** The value as text, or an error naming the missing key. */
+    public String require(String key) {
+        Object v = get(key);
+        if (v == null) {
+            throw new IllegalStateException("the bot's context has no '" + key + "' (known: " + keys() + ")");
+        }
+        return String.valueOf(v);
+    }
+
+    public boolean has(String key) {
+        return "bot_id".equals(key) || values.containsKey(key);
+    }
+
+    public void put(String key, Object value) {
+        values.put(key, value);
+    }
+
+    public void putAll(Map<String, ?> more) {
+        values.putAll(more);
+    }
+
+    /** The saved values, read-only. */
+    public Map<String, Object> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** The saved values (plus bot_id), sorted, for messages. */
+    public String keys() {
+        var names = new java.util.TreeSet<>(values.keySet());
+        names.add("bot_id");
+        return String.join(", ", names);
+    }
+
+    /** A copy with the same id and values, for a parallel branch. */
+    public BotContext copy() {
+        return new BotContext(botId, target, new HashMap<>(values));
+    }
+}
