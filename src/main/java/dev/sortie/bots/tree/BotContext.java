@@ -12,6 +12,7 @@ public final class BotContext {
     private final long botId;
     private final String target;
     private final HashMap<String, Object> values;
+    private String lastProblem;
 
     public BotContext(long botId, String target) {
         this(botId, target, new HashMap<>(4));
@@ -71,6 +72,15 @@ public final class BotContext {
         var names = new java.util.TreeSet<>(values.keySet());
         names.add("bot_id");
         return String.join(", ", names);
+    }
+
+    /** The last action that failed or errored, with its reason (e.g. "GET /health: expected status 200, got 502"); null if none. */
+    public String lastProblem() {
+        return lastProblem;
+    }
+
+    void noteProblem(String problem) {
+        lastProblem = problem;
     }
 
     /** A copy with the same id and values, for a parallel branch. */

@@ -12,8 +12,8 @@ public sealed interface Outcome {
         }
     }
 
-    /** The action did not work; the enclosing node decides what happens next. */
-    record Fail() implements Outcome {
+    /** The action did not work (reason may be null); the enclosing node decides what happens next. */
+    record Fail(String reason) implements Outcome {
     }
 
     /** The action is not finished: the bot runs the same action again. */
@@ -31,7 +31,7 @@ public sealed interface Outcome {
         }
     }
 
-    Fail FAIL = new Fail();
+    Fail FAIL = new Fail(null);
     Continue CONTINUE = new Continue();
     Done DONE = new Done();
     Succeed SUCCEED = new Succeed(Map.of());
@@ -50,6 +50,11 @@ public sealed interface Outcome {
 
     static Outcome fail() {
         return FAIL;
+    }
+
+    /** A failure with a reason that logs and reports show, e.g. "expected status 200, got 502". */
+    static Outcome fail(String reason) {
+        return new Fail(reason);
     }
 
     /** Run this action again (bot_army's {@code :continue}). */

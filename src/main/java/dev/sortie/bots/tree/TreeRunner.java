@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
@@ -78,7 +79,7 @@ public final class TreeRunner {
                 Node.Leaf leaf = cursor.current();
                 switch (leaf) {
                     case Node.Wait w -> {
-                        Boolean slept = sleep(w, random, deadline);
+                        Boolean slept = sleep(w, random, deadline, stopping);
                         if (slept == null) {
                             return STOPPED;
                         }
@@ -97,12 +98,16 @@ public final class TreeRunner {
                                     ctx.putAll(s.additions());
                                     progress = cursor.complete(true);
                                 }
-                                case Outcome.Fail f -> progress = cursor.complete(false);
+                                case Outcome.Fail f -> {
+                                    ctx.noteProblem(a.name() + ": " + (f.reason() == null ? "fail" : f.reason()));
+                                    progress = cursor.complete(false);
+                                }
                                 case Outcome.Continue c -> progress = Cursor.Progress.RUNNING;
                                 case Outcome.Done d -> {
                                     return DONE;
                                 }
                                 case Outcome.Error e -> {
+                                    ctx.noteProblem(a.name() + ": " + e.reason());
                                     return new End.Error(a.name() + ": " + e.reason());
                                 }
                             }
@@ -130,27 +135,34 @@ public final class TreeRunner {
         }
     }
 
-    /** True when the wait ran its course, false when a deadline cut it short, null when stopped. */
-    private static Boolean sleep(Node.Wait w, RandomGenerator random, long deadline) {
+    /**
+     * True when the wait ran its course, false when a deadline cut it short, null when stopped.
+     * Parks rather than sleeps, so a graceful stop can wake a waiting bot with {@code unpark}
+     * without interrupting bots that are in the middle of an action.
+     */
+    private static Boolean sleep(Node.Wait w, RandomGenerator random, long deadline, BooleanSupplier stopping) {
         long nanos = w.min().toNanos();
         long spread = w.max().toNanos() - nanos;
         if (spread > 0) {
             nanos += random.nextLong(spread + 1);
         }
         boolean cut = false;
-        if (deadline != Long.MAX_VALUE) {
-            long left = deadline - System.nanoTime();
-            if (left < nanos) {
-                nanos = Math.max(0, left);
-                cut = true;
+        long now = System.nanoTime();
+        if (deadline != Long.MAX_VALUE && deadline - now < nanos) {
+            nanos = Math.max(0, deadline - now);
+            cut = true;
+        }
+        long end = now + nanos;
+        while (true) {
+            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                return null;
             }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return !cut;
+            }
+            LockSupport.parkNanos(left);
         }
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            return null;
-        }
-        return !cut;
     }
 
     /** The action's outcome; null when a deadline or a stop interrupted it. Exceptions become errors. */
@@ -177,6 +189,7 @@ public final class TreeRunner {
         if (outcome == null) {
             Thread.interrupted();
             if (!stopping.getAsBoolean()) {
+                ctx.noteProblem(a.name() + ": timed out after " + Math.round(nanos / 1e6) + "ms");
                 listener.actionRan(ctx, a.name(), Outcome.error("timed out"), nanos);
             }
             return null;

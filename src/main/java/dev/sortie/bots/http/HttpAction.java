@@ -1,0 +1,181 @@
+package dev.sortie.bots.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sortie.bots.tree.ActionFn;
+import dev.sortie.bots.tree.BotContext;
+import dev.sortie.bots.tree.Outcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A built-in HTTP action: sends one request relative to the bot's target, checks what came back
+ * (status, body text, JSON values) and saves JSON values into the bot's context. An answer that
+ * does not meet the expectations, or no answer at all, is a failure with the reason.
+ */
+public record HttpAction(String method, String path, Map<String, String> headers, JsonNode json, String body, Duration timeout,
+        Set<Integer> statuses, List<String> bodyContains, Map<JsonPath, JsonNode> jsonEquals, Map<String, JsonPath> save)
+        implements ActionFn {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    /** The name an action gets when the YAML gives none: "GET /api/notes/${id}". */
+    String defaultName() {
+        return method + " " + path;
+    }
+
+    @Override
+    public Outcome run(BotContext ctx) throws InterruptedException {
+        if (ctx.target().isEmpty()) {
+            return Outcome.error("no target URL to send " + defaultName() + " to");
+        }
+        HttpRequest request;
+        try {
+            request = request(ctx);
+        } catch (Substitution.MissingValue e) {
+            return Outcome.error(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Outcome.error("cannot build the request: " + e.getMessage());
+        }
+        HttpResponse<String> response;
+        try {
+            response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return Outcome.fail("no answer within " + timeout.toMillis() + "ms");
+        } catch (ConnectException e) {
+            return Outcome.fail("cannot connect to " + request.uri().getHost() + ":" + port(request.uri()) + " (connection refused)");
+        } catch (IOException e) {
+            return Outcome.fail("request failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        return check(response.statusCode(), response.body(), ctx);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    }
+
+    HttpRequest request(BotContext ctx) {
+        URI uri = URI.create(ctx.target() + Substitution.expand(path, ctx));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        boolean contentType = false;
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            b.header(h.getKey(), Substitution.expand(h.getValue(), ctx));
+            contentType |= h.getKey().equalsIgnoreCase("content-type");
+        }
+        HttpRequest.BodyPublisher publisher;
+        if (json != null) {
+            try {
+                publisher = HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(expand(json, ctx)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(e.getOriginalMessage());
+            }
+            if (!contentType) {
+                b.header("Content-Type", "application/json");
+            }
+        } else if (body != null) {
+            publisher = HttpRequest.BodyPublishers.ofString(Substitution.expand(body, ctx));
+        } else {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        }
+        return b.method(method, publisher).build();
+    }
+
+    Outcome check(int status, String text, BotContext ctx) {
+        if (statuses == null ? status < 200 || status > 299 : !statuses.contains(status)) {
+            String wanted = statuses == null ? "2xx" : statuses.size() == 1 ? statuses.iterator().next().toString() : "one of " + statuses;
+            return Outcome.fail("expected status " + wanted + ", got " + status + snippet(text));
+        }
+        for (String part : bodyContains) {
+            String expanded = Substitution.expand(part, ctx);
+            if (!text.contains(expanded)) {
+                return Outcome.fail("the body does not contain \"" + expanded + "\"" + snippet(text));
+            }
+        }
+        if (jsonEquals.isEmpty() && save.isEmpty()) {
+            return Outcome.succeed();
+        }
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return Outcome.fail("the body is not JSON" + snippet(text));
+        }
+        for (Map.Entry<JsonPath, JsonNode> e : jsonEquals.entrySet()) {
+            JsonNode actual = e.getKey().find(doc);
+            JsonNode expected = expand(e.getValue(), ctx);
+            if (actual == null) {
+                return Outcome.fail(e.getKey() + ": missing, expected " + expected);
+            }
+            if (!same(expected, actual)) {
+                return Outcome.fail(e.getKey() + ": expected " + expected + ", got " + actual);
+            }
+        }
+        if (save.isEmpty()) {
+            return Outcome.succeed();
+        }
+        Map<String, Object> saved = new HashMap<>();
+        for (Map.Entry<String, JsonPath> e : save.entrySet()) {
+            JsonNode value = e.getValue().find(doc);
+            if (value == null || value.isNull()) {
+                return Outcome.fail("cannot save " + e.getKey() + ": " + e.getValue() + " is missing from the answer" + snippet(text));
+            }
+            saved.put(e.getKey(), value.isTextual() ? value.asText() : value.isNumber() ? value.numberValue() : value.isBoolean() ? value.asBoolean() : value.toString());
+        }
+        return Outcome.succeed(saved);
+    }
+
+    private static boolean same(JsonNode expected, JsonNode actual) {
+        if (expected.isNumber() && actual.isNumber()) {
+            return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
+        }
+        if (expected.isTextual() && !actual.isTextual() && actual.isValueNode()) {
+            return expected.asText().equals(actual.asText()); // "${note_id}" expands to text; the answer holds a number
+        }
+        return expected.equals(actual);
+    }
+
+    private static JsonNode expand(JsonNode node, BotContext ctx) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            return Substitution.hasRefs(text) ? new TextNode(Substitution.expand(text, ctx)) : node;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JSON.createObjectNode();
+            node.properties().forEach(e -> copy.set(e.getKey(), expand(e.getValue(), ctx)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JSON.createArrayNode();
+            node.forEach(n -> copy.add(expand(n, ctx)));
+            return copy;
+        }
+        return node;
+    }
+
+    private static String snippet(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String one = body.strip().replaceAll("\\s+", " ");
+        return " (body: " + (one.length() > 120 ? one.substring(0, 120) + "..." : one) + ")";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sortie.bots.metrics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bot_run.log}: one line per action run, written by one background thread so bots only pay
+ * for an enqueue. A line looks like
+ * <pre>2026-11-21T10:15:30.123Z info bot_id=12 action="GET /api/notes" outcome=succeed duration=3.412ms</pre>
+ * and errors add {@code reason="..."}; {@code lnav/sortie_bots.json} teaches lnav the format.
+ */
+public final class BotRunLog implements AutoCloseable {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private record Entry(long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
+    }
+
+    private final Path file;
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(1 << 16);
+    private final Thread writer;
+    private volatile boolean closing;
+    private volatile IOException failure;
+
+    private BotRunLog(Path file, Writer out) {
+        this.file = file;
+        this.writer = Thread.ofPlatform().daemon().name("bot-run-log").start(() -> drain(out));
+    }
+
+    /** Opens (appending to) the log file. */
+    public static BotRunLog open(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 1 << 16);
+        return new BotRunLog(file, out);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Queues a line; blocks only if the writer is 65,536 lines behind (so nothing is dropped). */
+    public void append(long botId, String action, String outcome, String reason, long nanos) {
+        Entry e = new Entry(System.currentTimeMillis(), botId, action, outcome, reason, nanos);
+        if (!queue.offer(e)) {
+            try {
+                queue.put(e);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void drain(Writer out) {
+        List<Entry> batch = new ArrayList<>(4096);
+        StringBuilder line = new StringBuilder(160);
+        try (out) {
+            while (true) {
+                Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    out.flush();
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 4095);
+                for (Entry e : batch) {
+                    line.setLength(0);
+                    format(line, e.epochMillis, e.botId, e.action, e.outcome, e.reason, e.nanos);
+                    out.append(line);
+                }
+                batch.clear();
+                if (queue.isEmpty()) {
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void format(StringBuilder line, long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
+        TIME.formatTo(Instant.ofEpochMilli(epochMillis), line);
+        line.append(switch (outcome) {
+            case "error" -> " error";
+            case "fail" -> " warning";
+            default -> " info";
+        });
+        line.append(" bot_id=").append(botId).append(" action=");
+        quote(line, action);
+        line.append(" outcome=").append(outcome).append(" duration=");
+        long micros = nanos / 1_000;
+        line.append(micros / 1000).append('.');
+        long frac = micros % 1000;
+        if (frac < 100) {
+            line.append(frac < 10 ? "00" : "0");
+        }
+        line.append(frac).append("ms");
+        if (reason != null) {
+            line.append(" reason=");
+            quote(line, reason);
+        }
+        line.append('\n');
+    }
+
+    private static void quote(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"', '\\' -> out.append('\\').append(c);
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c < 0x20 ? ' ' : c);
+            }
+        }
+        out.append('"');
+    }
+
+    /** Writes everything queued so far and closes the file. */
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw new IOException("could not write " + file + ": " + failure.getMessage(), failure);
+        }
+    }
+}

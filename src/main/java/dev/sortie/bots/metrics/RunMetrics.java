@@ -1,0 +1,67 @@
+package dev.sortie.bots.metrics;
+
+import dev.sortie.bots.tree.BotContext;
+import dev.sortie.bots.tree.Outcome;
+import dev.sortie.bots.tree.TreeRunner;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Collects what the bots of one run do: per-action counts and latencies, errors, and a line per
+ * action in {@code bot_run.log} (when a log is given). Called on every bot thread.
+ */
+public final class RunMetrics implements TreeRunner.Listener {
+
+    private final ConcurrentHashMap<String, ActionStats> actions = new ConcurrentHashMap<>();
+    private final LongAdder totalErrors = new LongAdder();
+    private final LongAdder runs = new LongAdder();
+    private final LongSupplier botCount;
+    private final BotRunLog log;
+
+    /** @param log where to write a line per action; null for none */
+    public RunMetrics(LongSupplier botCount, BotRunLog log) {
+        this.botCount = botCount;
+        this.log = log;
+    }
+
+    @Override
+    public void actionRan(BotContext bot, String action, Outcome outcome, long nanos) {
+        String label = outcome.label();
+        actions.computeIfAbsent(action, a -> new ActionStats()).record(label, nanos);
+        runs.increment();
+        if (outcome instanceof Outcome.Error) {
+            totalErrors.increment();
+        }
+        if (log != null) {
+            String reason = switch (outcome) {
+                case Outcome.Error e -> e.reason();
+                case Outcome.Fail f -> f.reason();
+                default -> null;
+            };
+            log.append(bot.botId(), action, label, reason, nanos);
+        }
+    }
+
+    /** A bot ended in error for a reason no action reported (e.g. an integration tree that failed). */
+    public void botError() {
+        totalErrors.increment();
+    }
+
+    public MetricsSnapshot snapshot() {
+        Map<String, ActionSnapshot> out = new TreeMap<>();
+        actions.forEach((name, stats) -> out.put(name, stats.snapshot()));
+        return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out);
+    }
+
+    /** Action runs so far (cheap: for live progress). */
+    public long runs() {
+        return runs.sum();
+    }
+
+    public long totalErrors() {
+        return totalErrors.sum();
+    }
+}

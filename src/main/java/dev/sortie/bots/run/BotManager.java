@@ -1,0 +1,141 @@
+package dev.sortie.bots.run;
+
+import dev.sortie.bots.metrics.BotRunLog;
+import dev.sortie.bots.metrics.MetricsSnapshot;
+import dev.sortie.bots.metrics.RunMetrics;
+import dev.sortie.bots.tree.Node;
+import dev.sortie.bots.tree.Outcome;
+import dev.sortie.bots.tree.Trees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Runs one bot army at a time, in amoc's terms: {@code idle} until started, {@code running},
+ * {@code terminating} while bots stop, then {@code finished} (or {@code error} if the run itself
+ * broke). Bots can be added and removed and settings changed while it runs. Thread-safe.
+ */
+public final class BotManager implements AutoCloseable {
+
+    /** The controller's state. */
+    public enum Status { IDLE, RUNNING, TERMINATING, FINISHED, ERROR }
+
+    private Run run;
+
+    /**
+     * Starts a run.
+     *
+     * @throws IllegalStateException if a run is running or terminating
+     */
+    public synchronized void start(RunSpec spec, Consumer<RunResult> onEnd) {
+        if (run != null && (run.status() == Status.RUNNING || run.status() == Status.TERMINATING)) {
+            throw new IllegalStateException("a run of " + run.spec().treeName() + " is " + run.status().name().toLowerCase()
+                    + "; stop it first (DELETE /stop or Ctrl-C)");
+        }
+        BotRunLog log = null;
+        if (spec.log() != null) {
+            try {
+                log = BotRunLog.open(spec.log());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the bot log " + spec.log() + ": " + e.getMessage(), e);
+            }
+        }
+        Node tree = spec.mode() == RunSpec.Mode.INTEGRATION ? integration(spec.tree(), spec.botTimeout()) : spec.tree();
+        run = new Run(spec, tree, log, onEnd);
+        run.begin();
+    }
+
+    /**
+     * The integration wrapper: {@code sequence(select(tree, error), done)}, with the per-bot
+     * timeout around the tree, so every bot ends with done or an error saying what went wrong.
+     */
+    static Node integration(Node tree, Duration botTimeout) {
+        Node bounded = botTimeout == null ? tree : Trees.timeout(tree, botTimeout);
+        String within = botTimeout == null ? "" : " within " + human(botTimeout);
+        return Trees.sequence(
+                Trees.select(bounded, Trees.action("error", ctx -> Outcome.error("the tree did not succeed" + within
+                        + (ctx.lastProblem() == null ? "" : " (" + ctx.lastProblem() + ")")))),
+                Trees.done());
+    }
+
+    /** 30s, 1.5s, 250ms: how durations read in messages. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    public synchronized Status status() {
+        return run == null ? Status.IDLE : run.status();
+    }
+
+    public synchronized RunStatus describe() {
+        return run == null ? new RunStatus("idle", null, null, null, null, null, null, null, null, null, null, null) : run.describe();
+    }
+
+    /** The current (or last) run's metrics; empty when nothing has run. */
+    public synchronized MetricsSnapshot metrics() {
+        return run == null ? new MetricsSnapshot(0, 0, 0, java.util.Map.of()) : run.metrics().snapshot();
+    }
+
+    public synchronized RunMetrics liveMetrics() {
+        return run == null ? null : run.metrics();
+    }
+
+    /** Adds n bots to the running run (started at the ramp rate). */
+    public synchronized int addBots(int n) {
+        return running("add bots").add(n);
+    }
+
+    /** Removes up to n bots: gracefully (after their current action) or at once; returns how many. */
+    public synchronized int removeBots(int n, boolean atOnce) {
+        return running("remove bots").remove(n, atOnce);
+    }
+
+    /** Changes the ramp rate and/or duration of the running run (nulls leave a setting as it is). */
+    public synchronized void updateSettings(Double rate, Duration duration) {
+        running("change settings").update(rate, duration);
+    }
+
+    /** Stops the run: bots finish their current action (5s grace), then are interrupted. */
+    public synchronized void stop() {
+        running("stop").terminate("stopped");
+    }
+
+    /** Where the current (or last) run's bot_run.log is; null if none. */
+    public synchronized java.nio.file.Path logFile() {
+        return run == null ? null : run.spec().log();
+    }
+
+    /** Completes when the current run has ended, with its result. */
+    public synchronized CompletableFuture<RunResult> ended() {
+        if (run == null) {
+            throw new IllegalStateException("nothing is running");
+        }
+        return run.ended();
+    }
+
+    private Run running(String what) {
+        if (run == null || run.status() != Status.RUNNING) {
+            throw new IllegalStateException("cannot " + what + ": no run is running (status " + status().name().toLowerCase() + ")");
+        }
+        return run;
+    }
+
+    /** Stops any run at once and waits briefly for its bots. */
+    @Override
+    public void close() {
+        Run r;
+        synchronized (this) {
+            r = run;
+        }
+        if (r != null && (r.status() == Status.RUNNING || r.status() == Status.TERMINATING)) {
+            r.terminate("shutting down");
+            r.ended().completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.sortie.bots.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sortie.bots.tree.Node;
+import dev.sortie.bots.tree.TreeException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** YAML trees: every node form, and every mistake reported with its key path. */
+class YamlTreeTest {
+
+    private static List<String> problems(String yaml) {
+        return assertThrows(TreeException.class, () -> YamlTree.parse("smoke.yml", yaml)).problems();
+    }
+
+    @Test
+    void readsEveryNodeKind() throws Exception {
+        Node tree = YamlTree.parse("t.yml", """
+                description: all of them
+                tree:
+                  sequence:
+                    - request: {path: /health}
+                    - name: create note
+                      request: {method: post, path: /api/notes, json: {text: "hi ${bot_id}"}, timeout: 2s}
+                      expect: {status: [200, 201], body_contains: hi, json: {$.text: "hi ${bot_id}"}}
+                      save: {note_id: $.id}
+                    - select: [fail, succeed]
+                    - random: [succeed, succeed]
+                    - weighted_random: [{weight: 3, node: succeed}, {weight: 1, node: fail}]
+                    - repeat: {times: 2, node: succeed}
+                    - repeat_until_succeed: succeed
+                    - repeat_until_fail: fail
+                    - negate: fail
+                    - always_succeed: fail
+                    - always_fail: succeed
+                    - wait: 0.5
+                    - wait: [1, 2]
+                    - wait: {min: 100ms, max: 1s}
+                    - timeout: {after: 5s, node: succeed}
+                    - retry: {attempts: 3, backoff: 200ms, node: succeed}
+                    - parallel_all: [succeed, succeed]
+                    - parallel_first: [succeed, fail]
+                    - error: nope
+                    - done
+                """);
+        Node.Sequence seq = assertInstanceOf(Node.Sequence.class, tree);
+        assertEquals(20, seq.children().size());
+        assertEquals("GET /health", ((Node.Action) seq.children().get(0)).name());
+        Node.Action create = (Node.Action) seq.children().get(1);
+        assertEquals("create note", create.name());
+        HttpAction http = (HttpAction) create.fn();
+        assertEquals("POST", http.method());
+        assertEquals(Duration.ofSeconds(2), http.timeout());
+        assertEquals(java.util.Set.of(200, 201), http.statuses());
+        assertEquals(new Node.Wait(Duration.ofMillis(500), Duration.ofMillis(500)), seq.children().get(11));
+        assertEquals(new Node.Wait(Duration.ofSeconds(1), Duration.ofSeconds(2)), seq.children().get(12));
+        assertEquals(new Node.Wait(Duration.ofMillis(100), Duration.ofSeconds(1)), seq.children().get(13));
+        assertInstanceOf(Node.Retry.class, seq.children().get(15));
+        assertEquals(true, ((Node.Parallel) seq.children().get(16)).all());
+    }
+
+    @Test
+    void namesTheKeyPathOfEveryMistakeAtOnce() {
+        List<String> p = problems("""
+                tree:
+                  sequence:
+                    - request: {methd: GET, path: /health}
+                      expect: {stauts: 200}
+                    - sequense: [done]
+                    - repeat: {times: 0, node: done}
+                    - wait: soon
+                    - request: {path: health, method: FETCH}
+                      save: {"bad name": $.id, ok: id}
+                    - dnoe
+                """);
+        assertEquals(List.of(
+                "smoke.yml: tree.sequence[0].request.methd: unknown key (did you mean method?)",
+                "smoke.yml: tree.sequence[0].expect.stauts: unknown key (did you mean status?)",
+                "smoke.yml: tree.sequence[1].sequense: unknown node (did you mean sequence?)",
+                "smoke.yml: tree.sequence[2].repeat.times: expected a whole number >= 1, got 0",
+                "smoke.yml: tree.sequence[3].wait: expected a duration (seconds, or like 500ms, 2s, 1m), got \"soon\"",
+                "smoke.yml: tree.sequence[4].request.method: unknown method FETCH (use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT)",
+                "smoke.yml: tree.sequence[4].request.path: a path starts with / (it is relative to the target URL), got \"health\"",
+                "smoke.yml: tree.sequence[4].save.bad name: a saved name is letters, digits, _ . - (it is used as ${bad name})",
+                "smoke.yml: tree.sequence[4].save.ok: a JSON path starts with $, like $.id or $.items[0].name",
+                "smoke.yml: tree.sequence[5]: unknown node \"dnoe\" (did you mean done?)"), p);
+    }
+
+    @Test
+    void structuralMistakes() {
+        assertEquals(List.of("smoke.yml: trees: unknown key (did you mean tree?)", "smoke.yml: missing key tree (the root node)"),
+                problems("trees: done"));
+        assertEquals(List.of("smoke.yml: the file is empty; it needs a tree: key"), problems(""));
+        assertEquals(List.of("smoke.yml: tree.select: expected a list of at least one node, got a list"), problems("tree: {select: []}"));
+        assertEquals(List.of("smoke.yml: tree: a node has exactly one key, got [select, sequence] (an HTTP action needs request:)"),
+                problems("tree: {select: [done], sequence: [done]}"));
+        assertEquals(List.of("smoke.yml: tree.wait: max (1000ms) is less than min (2000ms)"), problems("tree: {wait: [2, 1]}"));
+        assertEquals(List.of("smoke.yml: tree.timeout: missing key node"), problems("tree: {timeout: {after: 1s}}"));
+        assertEquals(List.of("smoke.yml: tree.expect.status: expected an HTTP status (100-599) or a list of them, got 2000"),
+                problems("tree: {request: {path: /}, expect: {status: 2000}}"));
+        TreeException bad = assertThrows(TreeException.class, () -> YamlTree.parse("smoke.yml", "tree: [unclosed"));
+        assertEquals("smoke.yml is not valid YAML", bad.getMessage());
+        assertEquals(true, bad.problems().get(0).startsWith("smoke.yml:1:"), bad.problems().toString());
+    }
+
+    @Test
+    void jsonPathsReadTheSubsetSmokeTestsUse() throws Exception {
+        var doc = HttpAction.JSON.readTree("{\"a\": {\"items\": [{\"id\": 7}], \"odd key\": true}}");
+        assertEquals("7", JsonPath.parse("$.a.items[0].id").find(doc).asText());
+        assertEquals(true, JsonPath.parse("$.a['odd key']").find(doc).asBoolean());
+        assertEquals(null, JsonPath.parse("$.a.items[3]").find(doc));
+        assertEquals(doc, JsonPath.parse("$").find(doc));
+        assertThrows(IllegalArgumentException.class, () -> JsonPath.parse("$.a[*]"));
+        assertThrows(IllegalArgumentException.class, () -> JsonPath.parse("$..a"));
+    }
+}
