@@ -110,9 +110,6 @@ final class Run {
         /** Asks the bot to stop; false if it was already asked (so no bot is picked twice). */
         boolean stop(boolean atOnce) {
             if (!stop.compareAndSet(RUNNING, atOnce ? AT_ONCE : GRACEFUL)) {
-                if (atOnce && stop.compareAndSet(GRACEFUL, AT_ONCE)) {
-                    interrupt();
-                }
                 return false;
             }
             if (atOnce) {
@@ -124,6 +121,12 @@ final class Run {
                 }
             }
             return true;
+        }
+
+        /** Ends the bot now, whatever it was asked before (the end of a run's grace period). */
+        void kill() {
+            stop.set(AT_ONCE);
+            interrupt();
         }
 
         private void interrupt() {
@@ -226,7 +229,7 @@ final class Run {
                         break;
                     }
                     if (terminateAt - now <= 0) {
-                        bots.values().forEach(b -> b.stop(true));
+                        bots.values().forEach(Bot::kill);
                     }
                     LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                     continue;
@@ -252,7 +255,7 @@ final class Run {
             finish(null);
         } catch (RuntimeException | Error e) {
             brokenBecause = e.toString();
-            bots.values().forEach(b -> b.stop(true));
+            bots.values().forEach(Bot::kill);
             finish(e.toString());
         }
     }
