@@ -50,7 +50,7 @@ public final class ProjectHooks {
      * @param stepIds the pipeline's step ids, in order
      */
     public static ProjectHooks load(HookCache.Entry entry, List<String> stepIds) throws HookCompileException, IOException {
-        HookClassLoader loader = new HookClassLoader(entry.classes());
+        var loader = new dev.sortie.compile.ApiClassLoader("sortie-hooks", entry.classes(), java.util.Set.of(HookCompiler.API_PACKAGE));
         Class<?> type;
         try {
             type = loader.loadClass(entry.className());
