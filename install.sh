@@ -2,7 +2,7 @@
 # Installs Sortie: checks (and, as root, installs) what it needs, builds it, and puts `sortie` on PATH.
 #
 #   ./install.sh                 build and install (as root into /usr/local, else into ~/.local)
-#   ./install.sh --prefix DIR    install into DIR/bin and DIR/lib/sortie
+#   ./install.sh --prefix DIR    install into DIR/bin, DIR/lib/sortie and DIR/share/sortie
 #   ./install.sh --no-build      install the jar already built in target/ (used by the test suite)
 set -euo pipefail
 
@@ -75,6 +75,9 @@ lib="$prefix/lib/sortie"
 bin="$prefix/bin"
 mkdir -p "$lib" "$bin"
 cp "$jar" "$lib/sortie.jar.tmp" && mv "$lib/sortie.jar.tmp" "$lib/sortie.jar"
+# the lnav format for bot_run.log (docs/bot-logs.md): lnav -i "$prefix/share/sortie/lnav/sortie_bots.json"
+mkdir -p "$prefix/share/sortie/lnav"
+cp "$here/lnav/sortie_bots.json" "$prefix/share/sortie/lnav/sortie_bots.json"
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 cat > "$bin/sortie.tmp" <<LAUNCHER
 #!/bin/sh
