@@ -22,7 +22,8 @@ public record AppConfig(
         List<String> run,
         Healthcheck healthcheck,
         List<String> domains,
-        HooksConfig hooks) {
+        HooksConfig hooks,
+        BotsConfig bots) {
 
     public static final String FILE_NAME = "sortie.yml";
 
@@ -34,10 +35,11 @@ public record AppConfig(
         healthcheck = healthcheck == null ? Healthcheck.DEFAULT : healthcheck;
         domains = domains == null ? List.of() : List.copyOf(domains);
         hooks = hooks == null ? HooksConfig.DEFAULT : hooks;
+        bots = bots == null ? BotsConfig.DEFAULT : bots;
     }
 
     public static AppConfig defaults() {
-        return new AppConfig(null, null, null, null, null, null, null, null);
+        return new AppConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */

@@ -43,6 +43,22 @@ final class AppConfigValidator {
         if (c.hooks().timeout().isZero() || c.hooks().timeout().isNegative()) {
             throw new ConfigException(source + ": hooks.timeout: must be longer than 0s");
         }
+        BotsConfig bots = c.bots();
+        if (bots.tree() != null && (bots.tree().isBlank() || bots.tree().indexOf('\0') >= 0)) {
+            throw new ConfigException(source + ": bots.tree: must name a YAML file, a Java file or directory, or a tree class");
+        }
+        if (bots.tree() != null && bots.tree().contains("/")) {
+            relativePath(bots.tree(), source, "bots.tree");
+        }
+        if (bots.count() < 1 || bots.count() > 10_000) {
+            throw new ConfigException(source + ": bots.count: must be between 1 and 10000, got " + bots.count());
+        }
+        if (bots.botTimeout().isZero() || bots.botTimeout().isNegative()) {
+            throw new ConfigException(source + ": bots.bot_timeout: must be longer than 0s");
+        }
+        if (bots.timeout().isZero() || bots.timeout().isNegative()) {
+            throw new ConfigException(source + ": bots.timeout: must be longer than 0s");
+        }
         for (int i = 0; i < c.domains().size(); i++) {
             DomainName.require(c.domains().get(i), source + ": domains[" + i + "]");
         }

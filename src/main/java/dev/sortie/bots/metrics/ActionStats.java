@@ -19,6 +19,12 @@ final class ActionStats {
     private final Recorder recorder = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private Histogram recycled;
+    final int order;
+
+    /** @param order when the action first ran in this run, so reports can follow the tree's order */
+    ActionStats(int order) {
+        this.order = order;
+    }
 
     void record(String outcome, long nanos) {
         switch (outcome) {

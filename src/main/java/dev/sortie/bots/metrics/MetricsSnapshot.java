@@ -3,7 +3,7 @@ package dev.sortie.bots.metrics;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** A point-in-time view of a run, as {@code GET /metrics} returns it. Actions are sorted by name. */
+/** A point-in-time view of a run, as {@code GET /metrics} returns it. Actions are in the order they first ran. */
 public record MetricsSnapshot(
         @JsonProperty("bot_count") long botCount,
         @JsonProperty("total_error_count") long totalErrorCount,

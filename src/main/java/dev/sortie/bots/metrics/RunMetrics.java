@@ -4,7 +4,6 @@ import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Outcome;
 import dev.sortie.bots.tree.TreeRunner;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -18,6 +17,7 @@ public final class RunMetrics implements TreeRunner.Listener {
     private final ConcurrentHashMap<String, ActionStats> actions = new ConcurrentHashMap<>();
     private final LongAdder totalErrors = new LongAdder();
     private final LongAdder runs = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger firstSeen = new java.util.concurrent.atomic.AtomicInteger();
     private final LongSupplier botCount;
     private final BotRunLog log;
 
@@ -30,7 +30,7 @@ public final class RunMetrics implements TreeRunner.Listener {
     @Override
     public void actionRan(BotContext bot, String action, Outcome outcome, long nanos) {
         String label = outcome.label();
-        actions.computeIfAbsent(action, a -> new ActionStats()).record(label, nanos);
+        actions.computeIfAbsent(action, a -> new ActionStats(firstSeen.getAndIncrement())).record(label, nanos);
         runs.increment();
         if (outcome instanceof Outcome.Error) {
             totalErrors.increment();
@@ -51,8 +51,9 @@ public final class RunMetrics implements TreeRunner.Listener {
     }
 
     public MetricsSnapshot snapshot() {
-        Map<String, ActionSnapshot> out = new TreeMap<>();
-        actions.forEach((name, stats) -> out.put(name, stats.snapshot()));
+        Map<String, ActionSnapshot> out = new java.util.LinkedHashMap<>();
+        actions.entrySet().stream().sorted(java.util.Comparator.comparingInt(e -> e.getValue().order))
+                .forEach(e -> out.put(e.getKey(), e.getValue().snapshot()));
         return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out);
     }
 

@@ -28,7 +28,7 @@ final class Run {
 
     private static final long REPLACE_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long GRACE_NANOS = Duration.ofSeconds(5).toNanos();
-    private static final int MAX_FAILURES_LISTED = 20;
+    private static final int MAX_FAILURES_LISTED = 1000;
 
     private final RunSpec spec;
     private final Node tree;
@@ -351,13 +351,15 @@ final class Run {
         if (broken != null) {
             reason = "the run broke: " + broken;
         } else if (passed) {
-            reason = integration ? "all " + d + (d == 1 ? " bot" : " bots") + " reached done" : stopReason;
+            reason = integration ? (d == 1 ? "the bot reached done" : "all " + d + " bots reached done")
+                    : stopReason != null ? stopReason : "every bot is done";
         } else if (integration) {
             long bad = spec.bots() - d;
             reason = bad + " of " + spec.bots() + (spec.bots() == 1 ? " bot" : " bots") + " did not reach done"
                     + (listed.isEmpty() ? "" : ": " + listed.get(0));
         } else {
-            reason = e + (e == 1 ? " bot" : " bots") + " ended with an error" + (listed.isEmpty() ? "" : ": " + listed.get(0));
+            reason = (stopReason != null ? stopReason + "; " : "") + e + (e == 1 ? " bot" : " bots") + " ended with an error"
+                    + (listed.isEmpty() ? "" : ": " + listed.get(0));
         }
         return new RunResult(passed, reason, started, d, e, listed);
     }
