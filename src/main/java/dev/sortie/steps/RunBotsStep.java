@@ -5,7 +5,7 @@ import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.run.BotManager;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.RunSpec;
-import dev.sortie.bots.run.TreeLoader;
+import dev.sortie.bots.http.TreeLoader;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.config.BotsConfig;

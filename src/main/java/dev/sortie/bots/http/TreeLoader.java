@@ -1,6 +1,6 @@
-package dev.sortie.bots.run;
+package dev.sortie.bots.http;
 
-import dev.sortie.bots.http.YamlTree;
+import dev.sortie.bots.run.TreeSource;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.compile.ApiClassLoader;

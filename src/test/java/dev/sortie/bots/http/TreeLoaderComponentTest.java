@@ -1,4 +1,4 @@
-package dev.sortie.bots.run;
+package dev.sortie.bots.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
