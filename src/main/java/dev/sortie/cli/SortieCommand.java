@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             UrlCommand.class,
             ServerCommand.class,
             HooksCommand.class,
+            BotsCommand.class,
             GitHookCommand.class
         })
 public final class SortieCommand implements Runnable {

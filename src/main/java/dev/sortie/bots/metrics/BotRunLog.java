@@ -41,14 +41,14 @@ public final class BotRunLog implements AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("bot-run-log").start(() -> drain(out));
     }
 
-    /** Opens (appending to) the log file. */
+    /** Opens the log file, emptying it: one file holds one run, so lnav's figures are that run's. */
     public static BotRunLog open(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 1 << 16);
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 1 << 16);
         return new BotRunLog(file, out);
     }
 

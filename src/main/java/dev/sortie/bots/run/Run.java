@@ -66,7 +66,7 @@ final class Run {
         this.wanted.set(spec.bots());
         this.rate = spec.rate();
         Duration limit = spec.mode() == RunSpec.Mode.LOAD ? spec.duration() : spec.runTimeout();
-        this.endsAt = limit == null ? Long.MAX_VALUE : startedAt + limit.toNanos();
+        this.endsAt = endFor(limit);
     }
 
     RunSpec spec() {
@@ -246,7 +246,8 @@ final class Run {
                     slots.incrementAndGet();
                     Thread.ofVirtual().start(bot);
                     double r = rate;
-                    nextSpawn = r > 0 ? Math.max(nextSpawn, now - 1_000_000_000L) + (long) (1e9 / r) : now;
+                    // at most an hour between starts, so a tiny rate cannot overflow the clock arithmetic
+                    nextSpawn = r > 0 ? Math.max(nextSpawn, now - 1_000_000_000L) + (long) Math.min(1e9 / r, 3.6e12) : now;
                     continue;
                 }
                 long wait = Math.min(Duration.ofMillis(100).toNanos(), Math.max(0, nextSpawn - now));
@@ -276,17 +277,22 @@ final class Run {
         if (n < 1) {
             throw new IllegalArgumentException("remove at least 1 bot, got " + n);
         }
+        if (spec.mode() == RunSpec.Mode.INTEGRATION) {
+            throw new IllegalStateException("bots cannot be removed from an integration run (stop it instead)");
+        }
+        // lower the wanted count before any picked bot can exit, or the spawner would replace it
+        List<Bot> picked = bots.values().stream().filter(b -> !b.stopping()).limit(n).toList();
+        wanted.updateAndGet(w -> Math.max(0, w - picked.size()));
         int removed = 0;
-        for (Bot bot : bots.values()) {
-            if (removed == n) {
-                break;
-            }
+        for (Bot bot : picked) {
             if (bot.stop(atOnce)) {
                 removed++;
             }
         }
-        int gone = removed;
-        wanted.updateAndGet(w -> Math.max(0, w - gone));
+        if (removed < picked.size()) { // someone else stopped a few of them in the meantime
+            int notMine = picked.size() - removed;
+            wanted.addAndGet(notMine);
+        }
         return removed;
     }
 
@@ -298,9 +304,17 @@ final class Run {
             rate = newRate;
         }
         if (newDuration != null) {
-            endsAt = newDuration.isZero() ? Long.MAX_VALUE : startedAt + newDuration.toNanos();
+            endsAt = endFor(newDuration);
         }
         LockSupport.unpark(spawner);
+    }
+
+    /** When a run limited to {@code limit} ends; null, zero or absurdly long means no limit. */
+    private long endFor(Duration limit) {
+        if (limit == null || limit.isZero() || limit.isNegative() || limit.compareTo(Duration.ofDays(3650)) > 0) {
+            return Long.MAX_VALUE;
+        }
+        return startedAt + limit.toNanos();
     }
 
     void terminate(String reason) {
