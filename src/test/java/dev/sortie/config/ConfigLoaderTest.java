@@ -42,6 +42,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void botsSectionHasDefaultsAndIsValidated() {
+        BotsConfig d = ConfigLoader.parseApp("", SRC).bots();
+        assertEquals("bots/smoke.yml", d.treeOrDefault());
+        assertEquals(false, d.explicit());
+        assertEquals(1, d.count());
+        assertEquals(Duration.ofSeconds(60), d.botTimeout());
+        BotsConfig c = ConfigLoader.parseApp("bots:\n  tree: Smoke\n  count: 3\n  bot_timeout: 10s\n  timeout: 2m\n  enabled: false\n", SRC).bots();
+        assertEquals(new BotsConfig("Smoke", 3, Duration.ofSeconds(10), Duration.ofMinutes(2), false), c);
+        assertContains(fails("bots:\n  count: 0\n"), "sortie.yml: bots.count: must be between 1 and 10000, got 0");
+        assertContains(fails("bots:\n  tree: ../../etc/x.yml\n"), "bots.tree");
+        assertContains(fails("bots:\n  tre: x.yml\n"), "did you mean tree?");
+        assertContains(fails("bots:\n  timeout: 0s\n"), "sortie.yml: bots.timeout: must be longer than 0s");
+    }
+
+    private static String fails(String yaml) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.parseApp(yaml, SRC)).getMessage();
+    }
+
+    @Test
     void blankAndCommentOnlyTextGiveDefaults() {
         assertEquals(AppConfig.defaults(), ConfigLoader.parseApp("  \n\n", SRC));
         assertEquals(AppConfig.defaults(), ConfigLoader.parseApp("# nothing configured\n", SRC));
@@ -207,7 +226,7 @@ class ConfigLoaderTest {
     @Test
     void mappingExpectedWhereAListIsGiven() {
         assertEquals("sortie.yml: steps: expected a mapping of keys (deps, compile, package)", errorOf("steps: []\n"));
-        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks)",
+        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks, bots)",
                 errorOf("- a\n"));
     }
 
