@@ -94,11 +94,16 @@ final class BotsCommand implements Runnable {
         if (text == null) {
             return null;
         }
+        Duration d;
         try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new UserError(ExitCodes.USAGE, option + " " + text + " is not a duration (like 500ms, 30s, 2m, 1h)");
         }
+        if (d.isZero() || d.compareTo(Duration.ofDays(365)) > 0) {
+            throw new UserError(ExitCodes.USAGE, option + " must be longer than 0 and at most 365 days, got " + text);
+        }
+        return d;
     }
 
     static int positive(String option, int n, int min) {

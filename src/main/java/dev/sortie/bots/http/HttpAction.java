@@ -98,7 +98,7 @@ public record HttpAction(String method, String path, Map<String, String> headers
     }
 
     Prepared prepare(BotContext ctx) {
-        URI uri = URI.create(ctx.target() + Substitution.expand(path, ctx));
+        URI uri = URI.create(ctx.target() + Substitution.expandPath(path, ctx));
         Map<String, String> h = new java.util.LinkedHashMap<>();
         boolean contentType = false;
         for (Map.Entry<String, String> e : headers.entrySet()) {

@@ -18,6 +18,42 @@ final class Substitution {
 
     /** The text with every reference replaced; an unknown name is an error naming what the context has. */
     static String expand(String text, BotContext ctx) {
+        return expand(text, ctx, false);
+    }
+
+    /** As {@link #expand}, with each value percent-encoded, for URL paths ("a b/c" becomes "a%20b%2Fc"). */
+    static String expandPath(String text, BotContext ctx) {
+        return expand(text, ctx, true);
+    }
+
+    /** The first malformed reference in the text ("${note id}", an unclosed "${"), or null. */
+    static String malformed(String text) {
+        int i = text.indexOf("${");
+        while (i >= 0) {
+            Matcher m = REF.matcher(text);
+            if (!m.find(i) || m.start() != i) {
+                int close = text.indexOf('}', i);
+                return close < 0 ? text.substring(i) : text.substring(i, close + 1);
+            }
+            i = text.indexOf("${", m.end());
+        }
+        return null;
+    }
+
+    private static String encode(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String expand(String text, BotContext ctx, boolean encode) {
         if (!hasRefs(text)) {
             return text;
         }
@@ -28,7 +64,8 @@ final class Substitution {
             if (!ctx.has(name)) {
                 throw new MissingValue("${" + name + "} is not in the bot's context (it has: " + ctx.keys() + ")");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(ctx.get(name))));
+            String value = String.valueOf(ctx.get(name));
+            m.appendReplacement(out, Matcher.quoteReplacement(encode ? encode(value) : value));
         }
         m.appendTail(out);
         return out.toString();

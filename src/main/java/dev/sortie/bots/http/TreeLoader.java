@@ -71,10 +71,10 @@ public final class TreeLoader implements TreeSource {
                 throw new TreeException("no tree file " + tree + " (looked in " + base.toAbsolutePath().normalize() + ")", List.of());
             }
             String simple = path.getFileName().toString().replaceFirst("\\.java$", "");
-            return pick(compile(path.getParent()), simple, tree);
+            return pick(compile(path.getParent(), false), simple, tree);
         }
         if (Files.isDirectory(path)) {
-            return pick(compile(path), null, tree);
+            return pick(compile(path, true), null, tree);
         }
         if (!tree.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
             throw new TreeException("no tree " + tree + ": it is not a .yml file, a .java file, a directory or a class name", List.of());
@@ -83,13 +83,13 @@ public final class TreeLoader implements TreeSource {
             throw new TreeException("no tree " + tree + ": there is no " + base.relativize(botsDir) + " directory to find the class " + tree + " in",
                     List.of());
         }
-        return pick(compile(botsDir), tree, tree);
+        return pick(compile(botsDir, true), tree, tree);
     }
 
-    /** The tree classes compiled from a directory. */
-    private List<Class<?>> compile(Path dir) throws TreeException, IOException {
+    /** The tree classes compiled from a directory (with its subdirectories, or only its own files for a named file). */
+    private List<Class<?>> compile(Path dir, boolean recursive) throws TreeException, IOException {
         List<Path> sources;
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<Path> files = recursive ? Files.walk(dir) : Files.list(dir)) {
             sources = files.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)).sorted().toList();
         }
         if (sources.isEmpty()) {

@@ -36,6 +36,7 @@ public final class YamlTree {
     static final Set<String> NODE_KINDS = new TreeSet<>(Set.of("sequence", "select", "random", "parallel_all", "parallel_first",
             "weighted_random", "repeat", "repeat_until_succeed", "repeat_until_fail", "negate", "always_succeed", "always_fail",
             "wait", "timeout", "retry", "error", "request"));
+    static final Set<String> RESTRICTED_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -284,6 +285,8 @@ public final class YamlTree {
                     String value = text(e.getValue(), join(join(here, "headers"), e.getKey()));
                     if (!e.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
                         problem(join(join(here, "headers"), e.getKey()), "not a valid header name");
+                    } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                        problem(join(join(here, "headers"), e.getKey()), "Sortie sets this header itself (the target URL gives the Host)");
                     } else if (value != null) {
                         headers.put(e.getKey(), value);
                     }
@@ -382,8 +385,8 @@ public final class YamlTree {
     }
 
     private Integer positiveInt(JsonNode v, String at) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
-            problem(at, "expected a whole number >= 1, got " + (v == null ? "nothing" : v.toString()));
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 1_000_000) {
+            problem(at, "expected a whole number from 1 to 1000000, got " + (v == null ? "nothing" : v.toString()));
             return null;
         }
         return v.asInt();
@@ -404,11 +407,15 @@ public final class YamlTree {
                     case "m" -> 60e9;
                     default -> 1e9;
                 };
-                d = nanos < 1e18 ? Duration.ofNanos(Math.round(nanos)) : null;
+                d = nanos < 1e18 ? Duration.ofNanos(Math.round(nanos)) : Node.LONGEST.plusDays(1);
             }
         }
         if (d == null) {
             problem(at, "expected a duration (seconds, or like 500ms, 2s, 1m), got " + (v == null ? "nothing" : v.toString()));
+            return null;
+        }
+        if (d.compareTo(Node.LONGEST) > 0) {
+            problem(at, "must be at most 100 years, got " + (v == null ? "nothing" : v.toString()));
             return null;
         }
         if (!zeroOk && d.isZero()) {
@@ -421,6 +428,11 @@ public final class YamlTree {
     private String text(JsonNode v, String at) {
         if (v == null || !v.isValueNode() || v.isNull()) {
             problem(at, "expected text, got " + (v == null ? "nothing" : kind(v)));
+            return null;
+        }
+        String bad = Substitution.malformed(v.asText());
+        if (bad != null) {
+            problem(at, "\"" + bad + "\" is not a reference: write ${name} with letters, digits, _ . - in the name");
             return null;
         }
         return v.asText();

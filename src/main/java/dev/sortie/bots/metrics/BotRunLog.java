@@ -35,6 +35,7 @@ public final class BotRunLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closing;
     private volatile IOException failure;
+    private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
 
     private BotRunLog(Path file, Writer out) {
         this.file = file;
@@ -58,6 +59,10 @@ public final class BotRunLog implements AutoCloseable {
 
     /** Queues a line; blocks only if the writer is 65,536 lines behind (so nothing is dropped). */
     public void append(long botId, String action, String outcome, String reason, long nanos) {
+        if (failure != null) {
+            dropped.increment(); // the file cannot be written: bots go on, the lines are counted
+            return;
+        }
         Entry e = new Entry(System.currentTimeMillis(), botId, action, outcome, reason, nanos);
         if (!queue.offer(e)) {
             try {
@@ -95,9 +100,16 @@ public final class BotRunLog implements AutoCloseable {
             }
         } catch (IOException e) {
             failure = e;
+            dropped.add(queue.size());
+            queue.clear(); // wake any bot blocked on a full queue; appends are dropped from now on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Why lines are not being written (e.g. the disk is full), or null. */
+    public IOException failure() {
+        return failure;
     }
 
     static void format(StringBuilder line, long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
@@ -148,7 +160,7 @@ public final class BotRunLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (failure != null) {
-            throw new IOException("could not write " + file + ": " + failure.getMessage(), failure);
+            throw new IOException("could not write " + file + " (" + dropped.sum() + " lines lost): " + failure.getMessage(), failure);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class BotManager implements AutoCloseable {
             throw new IllegalStateException("a run of " + run.spec().treeName() + " is " + run.status().name().toLowerCase()
                     + "; stop it first (DELETE /stop or Ctrl-C)");
         }
+        Node tree = spec.mode() == RunSpec.Mode.INTEGRATION ? integration(spec.tree(), spec.botTimeout()) : spec.tree();
         BotRunLog log = null;
         if (spec.log() != null) {
             try {
@@ -42,7 +43,6 @@ public final class BotManager implements AutoCloseable {
                 throw new UncheckedIOException("cannot open the bot log " + spec.log() + ": " + e.getMessage(), e);
             }
         }
-        Node tree = spec.mode() == RunSpec.Mode.INTEGRATION ? integration(spec.tree(), spec.botTimeout()) : spec.tree();
         run = new Run(spec, tree, log, onEnd);
         run.begin();
     }
@@ -52,8 +52,8 @@ public final class BotManager implements AutoCloseable {
      * timeout around the tree, so every bot ends with done or an error saying what went wrong.
      */
     static Node integration(Node tree, Duration botTimeout) {
-        Node bounded = botTimeout == null ? tree : Trees.timeout(tree, botTimeout);
-        String within = botTimeout == null ? "" : " within " + human(botTimeout);
+        Node bounded = botTimeout == null || botTimeout.isZero() ? tree : Trees.timeout(tree, botTimeout);
+        String within = botTimeout == null || botTimeout.isZero() ? "" : " within " + human(botTimeout);
         return Trees.sequence(
                 Trees.select(bounded, Trees.action("error", ctx -> Outcome.error("the tree did not succeed" + within
                         + (ctx.lastProblem() == null ? "" : " (" + ctx.lastProblem() + ")")))),

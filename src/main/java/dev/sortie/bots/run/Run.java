@@ -29,6 +29,8 @@ final class Run {
     private static final long REPLACE_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long GRACE_NANOS = Duration.ofSeconds(5).toNanos();
     private static final int MAX_FAILURES_LISTED = 1000;
+    /** After the grace period, how long interrupted bots get before the run ends without them. */
+    private static final long ABANDON_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final RunSpec spec;
     private final Node tree;
@@ -155,7 +157,7 @@ final class Run {
                     switch (end) {
                         case TreeRunner.End.Done d -> {
                             done.increment();
-                            if (spec.mode() == RunSpec.Mode.LOAD) {
+                            if (spec.mode() == RunSpec.Mode.LOAD && !stopping()) { // a removed bot was already taken off
                                 wanted.updateAndGet(w -> Math.max(0, w - 1)); // a bot that is done is not replaced
                             }
                             return;
@@ -231,6 +233,10 @@ final class Run {
                     if (terminateAt - now <= 0) {
                         bots.values().forEach(Bot::kill);
                     }
+                    if (terminateAt + ABANDON_NANOS - now <= 0) {
+                        abandonStuckBots();
+                        break;
+                    }
                     LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                     continue;
                 }
@@ -258,6 +264,15 @@ final class Run {
             brokenBecause = e.toString();
             bots.values().forEach(Bot::kill);
             finish(e.toString());
+        }
+    }
+
+    /** Bots whose action ignores interrupts cannot be stopped; the run ends without them, each counted as an error. */
+    private void abandonStuckBots() {
+        for (Bot bot : bots.values()) {
+            errors.increment();
+            metrics.botError();
+            note("bot slot " + bot.slot + " did not stop: its action ignores interrupts (it is left running in the background)");
         }
     }
 

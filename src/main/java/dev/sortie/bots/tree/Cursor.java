@@ -144,9 +144,10 @@ public final class Cursor {
     static Duration backoff(Duration base, int attempt) {
         long factor = 1L << Math.min(attempt - 1, 20);
         try {
-            return base.multipliedBy(factor);
+            Duration d = base.multipliedBy(factor);
+            return d.compareTo(Node.LONGEST) > 0 ? Node.LONGEST : d;
         } catch (ArithmeticException e) {
-            return base;
+            return Node.LONGEST;
         }
     }
 

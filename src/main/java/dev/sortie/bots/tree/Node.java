@@ -10,6 +10,9 @@ import java.util.List;
  */
 public sealed interface Node {
 
+    /** The longest wait or timeout a tree may hold (beyond it, nanosecond clocks overflow). */
+    Duration LONGEST = Duration.ofDays(36_500);
+
     /** A node the cursor stops at: the bot runs it (an action, a wait, or a parallel group). */
     sealed interface Leaf extends Node permits Action, Wait, Parallel {
     }
@@ -27,6 +30,9 @@ public sealed interface Node {
         public Wait {
             if (min.isNegative() || max.compareTo(min) < 0) {
                 throw new IllegalArgumentException("wait needs 0 <= min <= max, got " + min + ", " + max);
+            }
+            if (max.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("a wait can last at most 100 years, got " + max);
             }
         }
     }
@@ -61,7 +67,11 @@ public sealed interface Node {
             if (choices.isEmpty()) {
                 throw new IllegalArgumentException("weighted_random needs at least one child");
             }
-            total = choices.stream().mapToInt(Weighted::weight).sum();
+            long sum = choices.stream().mapToLong(Weighted::weight).sum();
+            if (sum > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("weighted_random's weights add up to more than " + Integer.MAX_VALUE);
+            }
+            total = (int) sum;
         }
 
         public WeightedRandom(List<Weighted> choices) {
@@ -98,8 +108,8 @@ public sealed interface Node {
 
     record Timeout(Node child, Duration limit) implements Node {
         public Timeout {
-            if (limit.isNegative() || limit.isZero()) {
-                throw new IllegalArgumentException("timeout needs a positive duration, got " + limit);
+            if (limit.isNegative() || limit.isZero() || limit.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("timeout needs a positive duration of at most 100 years, got " + limit);
             }
         }
     }
@@ -109,7 +119,7 @@ public sealed interface Node {
             if (attempts < 1) {
                 throw new IllegalArgumentException("retry needs at least 1 attempt, got " + attempts);
             }
-            if (backoff.isNegative()) {
+            if (backoff.isNegative() || backoff.compareTo(LONGEST) > 0) {
                 throw new IllegalArgumentException("retry backoff cannot be negative");
             }
         }

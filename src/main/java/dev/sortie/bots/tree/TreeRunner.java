@@ -1,7 +1,6 @@
 package dev.sortie.bots.tree;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +45,17 @@ public final class TreeRunner {
     private static final End FAILED = new End.Failed();
     private static final End DONE = new End.Done();
     private static final End STOPPED = new End.Stopped();
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bot-timeouts");
-        t.setDaemon(true);
+    private static final ScheduledExecutorService TIMER = timer();
+
+    private static ScheduledExecutorService timer() {
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "bot-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true); // an action that finishes in time leaves nothing queued behind
         return t;
-    });
+    }
 
     private final Listener listener;
 
@@ -210,14 +215,14 @@ public final class TreeRunner {
         Thread[] threads = new Thread[n];
         AtomicInteger finished = new AtomicInteger();
         Object lock = new Object();
-        boolean[] decided = {false};
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
         for (int i = 0; i < n; i++) {
             int k = i;
             contexts[k] = ctx.copy();
             RandomGenerator own = new java.util.SplittableRandom(random.nextLong());
             Cursor branch = new Cursor(p.children().get(k), own, System::nanoTime);
             threads[k] = Thread.ofVirtual().unstarted(() -> {
-                End end = pass(branch, contexts[k], own, () -> stopping.getAsBoolean() || decided[0], deadline);
+                End end = pass(branch, contexts[k], own, () -> stopping.getAsBoolean() || decided.get(), deadline);
                 synchronized (lock) {
                     ends[k] = end;
                     finished.incrementAndGet();
@@ -233,13 +238,13 @@ public final class TreeRunner {
             while (true) {
                 result = decide(p.all(), ends, finished.get() == n);
                 if (result != null) {
-                    decided[0] = true;
+                    decided.set(true);
                     break;
                 }
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
-                    decided[0] = true;
+                    decided.set(true);
                     result = STOPPED;
                     break;
                 }
@@ -272,24 +277,26 @@ public final class TreeRunner {
             if (e instanceof End.Error || e instanceof End.Stopped) {
                 return e;
             }
+            anyDone |= e instanceof End.Done;
+        }
+        for (End e : ends) {
             if (all && e instanceof End.Failed) {
-                return FAILED;
+                return anyDone ? DONE : FAILED; // done in a branch ends the bot once the group is decided
             }
             if (!all && (e instanceof End.Succeeded || e instanceof End.Done)) {
-                return e instanceof End.Done ? DONE : SUCCEEDED;
+                return anyDone ? DONE : SUCCEEDED;
             }
-            anyDone |= e instanceof End.Done;
         }
         if (!allFinished) {
             return null;
         }
-        return all ? (anyDone ? DONE : SUCCEEDED) : FAILED;
+        return anyDone ? DONE : all ? SUCCEEDED : FAILED;
     }
 
     /** Interrupts the bot's thread if its action is still running at the deadline. */
     private static final class Interrupter implements Runnable {
         private final Thread thread;
-        private final AtomicInteger state = new AtomicInteger(); // 0 running, 1 finished, 2 fired
+        private int state; // 0 running, 1 finished, 2 fired (guarded by this)
         private final ScheduledFuture<?> future;
 
         Interrupter(Thread thread, long deadline) {
@@ -297,20 +304,23 @@ public final class TreeRunner {
             this.future = TIMER.schedule(this, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
+        /** Fires and delivers the interrupt in one step, so finish() never clears a flag before it lands. */
         @Override
-        public void run() {
-            if (state.compareAndSet(0, 2)) {
+        public synchronized void run() {
+            if (state == 0) {
+                state = 2;
                 thread.interrupt();
             }
         }
 
-        boolean fired() {
-            return state.get() == 2;
+        synchronized boolean fired() {
+            return state == 2;
         }
 
-        /** True if the deadline fired before the action finished. */
-        boolean finish() {
-            if (state.compareAndSet(0, 1)) {
+        /** True if the deadline fired before the action finished (its interrupt has been delivered). */
+        synchronized boolean finish() {
+            if (state == 0) {
+                state = 1;
                 future.cancel(false);
                 return false;
             }

@@ -81,7 +81,7 @@ class YamlTreeTest {
                 "smoke.yml: tree.sequence[0].request.methd: unknown key (did you mean method?)",
                 "smoke.yml: tree.sequence[0].expect.stauts: unknown key (did you mean status?)",
                 "smoke.yml: tree.sequence[1].sequense: unknown node (did you mean sequence?)",
-                "smoke.yml: tree.sequence[2].repeat.times: expected a whole number >= 1, got 0",
+                "smoke.yml: tree.sequence[2].repeat.times: expected a whole number from 1 to 1000000, got 0",
                 "smoke.yml: tree.sequence[3].wait: expected a duration (seconds, or like 500ms, 2s, 1m), got \"soon\"",
                 "smoke.yml: tree.sequence[4].request.method: unknown method FETCH (use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT)",
                 "smoke.yml: tree.sequence[4].request.path: a path starts with / (it is relative to the target URL), got \"health\"",
@@ -105,6 +105,35 @@ class YamlTreeTest {
         TreeException bad = assertThrows(TreeException.class, () -> YamlTree.parse("smoke.yml", "tree: [unclosed"));
         assertEquals("smoke.yml is not valid YAML", bad.getMessage());
         assertEquals(true, bad.problems().get(0).startsWith("smoke.yml:1:"), bad.problems().toString());
+    }
+
+    @Test
+    void referencesAndHeadersAreCheckedBeforeAnyRequest() {
+        assertEquals(List.of(
+                "smoke.yml: tree.sequence[0].request.path: \"${note id}\" is not a reference: write ${name} with letters, digits, _ . - in the name",
+                "smoke.yml: tree.sequence[1].request.headers.Host: Sortie sets this header itself (the target URL gives the Host)",
+                "smoke.yml: tree.sequence[2].request.body: \"${unclosed\" is not a reference: write ${name} with letters, digits, _ . - in the name",
+                "smoke.yml: tree.sequence[3].weighted_random[0].weight: expected a whole number from 1 to 1000000, got 2000000000",
+                "smoke.yml: tree.sequence[3].weighted_random[1].weight: expected a whole number from 1 to 1000000, got 2000000000",
+                "smoke.yml: tree.sequence[4].wait: must be at most 100 years, got \"99999999m\""),
+                problems("""
+                        tree:
+                          sequence:
+                            - request: {path: "/notes/${note id}"}
+                            - request: {path: /, headers: {Host: evil.example}}
+                            - request: {method: POST, path: /, body: "x ${unclosed"}
+                            - weighted_random: [{weight: 2000000000, node: done}, {weight: 2000000000, node: done}]
+                            - wait: 99999999m
+                        """));
+    }
+
+    @Test
+    void valuesSubstitutedIntoPathsArePercentEncoded() {
+        var ctx = new dev.sortie.bots.tree.BotContext(4, "");
+        ctx.put("q", "a b/c&d#");
+        assertEquals("/search/a%20b%2Fc%26d%23/4", Substitution.expandPath("/search/${q}/${bot_id}", ctx));
+        assertEquals("a b/c&d#", Substitution.expand("${q}", ctx));
+        assertEquals(null, Substitution.malformed("plain ${ok} and ${also.ok-1}"));
     }
 
     @Test

@@ -92,22 +92,44 @@ class TreeRunnerTest {
         assertInstanceOf(TreeRunner.End.Succeeded.class, end, log.toString());
     }
 
-    @Test
-    void parallelAllFailsAtTheFirstFailureAndStopsTheOthers() {
-        AtomicBoolean slowFinished = new AtomicBoolean();
-        TreeRunner.End end = run(parallelAll(fail(), sequence(waitSeconds(30), action("late", c -> {
-            slowFinished.set(true);
-            return Outcome.succeed();
-        }))));
-        assertInstanceOf(TreeRunner.End.Failed.class, end);
-        assertTrue(!slowFinished.get());
+    /** An action that blocks for a minute unless interrupted, and says when it has ended. */
+    private static Node slow(CountDownLatch ended, AtomicBoolean finished) {
+        return action("slow", c -> {
+            try {
+                Thread.sleep(60_000);
+                finished.set(true);
+                return Outcome.succeed();
+            } finally {
+                ended.countDown();
+            }
+        });
     }
 
     @Test
-    void parallelFirstSucceedsWithTheFirstSuccessAndFailsOnlyIfAllFail() {
-        assertInstanceOf(TreeRunner.End.Succeeded.class, run(parallelFirst(sequence(waitSeconds(30), succeed()), succeed())));
+    void parallelAllFailsAtTheFirstFailureAndStopsTheOthers() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        TreeRunner.End end = run(parallelAll(sequence(waitSeconds(0.05), fail()), slow(ended, finished)));
+        assertInstanceOf(TreeRunner.End.Failed.class, end);
+        assertTrue(ended.await(20, java.util.concurrent.TimeUnit.SECONDS), "the slow branch was interrupted, not left to run its minute");
+        assertTrue(!finished.get());
+        assertEquals(List.of("fail=fail"), log, "the interrupted branch logs nothing");
+    }
+
+    @Test
+    void parallelFirstSucceedsWithTheFirstSuccessAndFailsOnlyIfAllFail() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        assertInstanceOf(TreeRunner.End.Succeeded.class, run(parallelFirst(slow(ended, finished), sequence(waitSeconds(0.05), succeed()))));
+        assertTrue(ended.await(20, java.util.concurrent.TimeUnit.SECONDS), "the losing branch was stopped");
         assertInstanceOf(TreeRunner.End.Failed.class, run(parallelFirst(fail(), fail(), fail())));
         assertEquals(new TreeRunner.End.Error("error: branch broke"), run(parallelFirst(waitSeconds(30), error("branch broke"))));
+    }
+
+    @Test
+    void doneInAParallelBranchEndsTheBotEvenWhenTheGroupFails() {
+        assertInstanceOf(TreeRunner.End.Done.class, run(parallelAll(done(), sequence(waitSeconds(0.05), fail()))));
+        assertInstanceOf(TreeRunner.End.Done.class, run(parallelAll(done(), succeed())));
     }
 
     @Test
