@@ -28,8 +28,13 @@ import java.util.Set;
  * does not meet the expectations, or no answer at all, is a failure with the reason.
  */
 public record HttpAction(String method, String path, Map<String, String> headers, JsonNode json, String body, Duration timeout,
-        Set<Integer> statuses, List<String> bodyContains, Map<JsonPath, JsonNode> jsonEquals, Map<String, JsonPath> save)
-        implements ActionFn {
+        Set<Integer> statuses, List<String> bodyContains, Map<JsonPath, JsonNode> jsonEquals, Map<String, JsonPath> save,
+        UrlCache urlCache) implements ActionFn {
+
+    /** The parsed URL of a path without references, for the last target it was used with. */
+    static final class UrlCache {
+        private volatile FixedUrl fixed;
+    }
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONNECT_TIMEOUT_MS = 5_000;
@@ -94,11 +99,33 @@ public record HttpAction(String method, String path, Map<String, String> headers
     }
 
     /** A request with every ${name} filled in. */
-    record Prepared(String method, URI uri, Map<String, String> headers, byte[] body) {
+    record Prepared(String method, URI given, java.net.URL url, Map<String, String> headers, byte[] body) {
+        URI uri() {
+            return given != null ? given : URI.create(url.toString());
+        }
+    }
+
+    /** The URL of a path without references, per target: parsed once, not per request. */
+    private record FixedUrl(String target, java.net.URL url) {
     }
 
     Prepared prepare(BotContext ctx) {
-        URI uri = URI.create(ctx.target() + Substitution.expandPath(path, ctx));
+        java.net.URL url;
+        URI uri = null;
+        if (Substitution.hasRefs(path)) {
+            uri = URI.create(ctx.target() + Substitution.expandPath(path, ctx));
+            url = toUrl(uri);
+        } else {
+            FixedUrl fixed = urlCache.fixed;
+            if (fixed == null || !fixed.target().equals(ctx.target())) {
+                fixed = new FixedUrl(ctx.target(), toUrl(URI.create(ctx.target() + path)));
+                urlCache.fixed = fixed;
+            }
+            url = fixed.url();
+        }
+        if (headers.isEmpty() && json == null && body == null) {
+            return new Prepared(method, uri, url, Map.of(), null);
+        }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         boolean contentType = false;
         for (Map.Entry<String, String> e : headers.entrySet()) {
@@ -118,11 +145,19 @@ public record HttpAction(String method, String path, Map<String, String> headers
         } else if (body != null) {
             bytes = Substitution.expand(body, ctx).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        return new Prepared(method, uri, h, bytes);
+        return new Prepared(method, uri, url, h, bytes);
+    }
+
+    private static java.net.URL toUrl(URI uri) {
+        try {
+            return uri.toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private Answer send(Prepared r) throws IOException {
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) r.uri().toURL().openConnection(java.net.Proxy.NO_PROXY);
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) r.url().openConnection(java.net.Proxy.NO_PROXY);
         c.setRequestMethod(r.method());
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);

@@ -357,7 +357,7 @@ public final class YamlTree {
             return null;
         }
         HttpAction action = new HttpAction(method.toUpperCase(), path, Map.copyOf(headers), r.get("json"), body, timeout,
-                statuses, List.copyOf(contains), equals, save);
+                statuses, List.copyOf(contains), equals, save, new HttpAction.UrlCache());
         return Trees.action(name != null ? name : action.defaultName(), action);
     }
 

@@ -74,8 +74,9 @@ public final class BotRunLog implements AutoCloseable {
     }
 
     private void drain(Writer out) {
-        List<Entry> batch = new ArrayList<>(4096);
-        StringBuilder line = new StringBuilder(160);
+        List<Entry> batch = new ArrayList<>(16384);
+        StringBuilder line = new StringBuilder(1 << 16);
+        Clock clock = new Clock();
         try (out) {
             while (true) {
                 Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -87,12 +88,16 @@ public final class BotRunLog implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, 4095);
+                queue.drainTo(batch, 16383);
+                line.setLength(0);
                 for (Entry e : batch) {
-                    line.setLength(0);
-                    format(line, e.epochMillis, e.botId, e.action, e.outcome, e.reason, e.nanos);
-                    out.append(line);
+                    format(line, clock, e.epochMillis, e.botId, e.action, e.outcome, e.reason, e.nanos);
+                    if (line.length() > 60_000) {
+                        out.append(line);
+                        line.setLength(0);
+                    }
                 }
+                out.append(line);
                 batch.clear();
                 if (queue.isEmpty()) {
                     out.flush();
@@ -112,8 +117,34 @@ public final class BotRunLog implements AutoCloseable {
         return failure;
     }
 
+    /** The writer's cached "yyyy-MM-ddTHH:mm:ss." of the last second it formatted: one formatter call per second, not per line. */
+    private static final class Clock {
+        long second = Long.MIN_VALUE;
+        String prefix;
+
+        void append(StringBuilder line, long epochMillis) {
+            long s = Math.floorDiv(epochMillis, 1000);
+            if (s != second) {
+                second = s;
+                String full = TIME.format(Instant.ofEpochMilli(s * 1000));
+                prefix = full.substring(0, full.length() - 4); // drop "000Z"
+            }
+            int ms = (int) Math.floorMod(epochMillis, 1000);
+            line.append(prefix);
+            if (ms < 100) {
+                line.append(ms < 10 ? "00" : "0");
+            }
+            line.append(ms).append('Z');
+        }
+    }
+
     static void format(StringBuilder line, long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
-        TIME.formatTo(Instant.ofEpochMilli(epochMillis), line);
+        format(line, new Clock(), epochMillis, botId, action, outcome, reason, nanos);
+    }
+
+    private static void format(StringBuilder line, Clock clock, long epochMillis, long botId, String action, String outcome, String reason,
+            long nanos) {
+        clock.append(line, epochMillis);
         line.append(switch (outcome) {
             case "error" -> " error";
             case "fail" -> " warning";
