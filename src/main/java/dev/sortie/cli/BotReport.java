@@ -23,7 +23,7 @@ final class BotReport {
     /** {@code   12s  bots 100/100  requests 12,345 (1,020/s)  errors 0  p99 3.2ms} */
     static String progress(double elapsedSeconds, int alive, int wanted, long runs, double perSecond, long errors, double p99) {
         return String.format(Locale.ROOT, "%5.0fs  bots %d/%d  requests %,d (%,.0f/s)  errors %,d  p99 %s",
-                elapsedSeconds, alive, wanted, runs, perSecond, errors, ms(p99));
+                elapsedSeconds, alive, wanted, runs, perSecond, errors, ActionSnapshot.millis(p99));
     }
 
     /** One row per action: runs, outcomes, average and percentile latencies. */
@@ -37,7 +37,8 @@ final class BotReport {
             ActionSnapshot a = e.getValue();
             String name = e.getKey().length() > width ? e.getKey().substring(0, width - 3) + "..." : e.getKey();
             out.add(String.format(Locale.ROOT, format, name, a.runs(), a.successCount(), a.failCount(), a.errorCount(),
-                    ms(a.duration()), ms(a.p50()), ms(a.p90()), ms(a.p99()), ms(a.max())));
+                    ActionSnapshot.millis(a.duration()), ActionSnapshot.millis(a.p50()), ActionSnapshot.millis(a.p90()),
+                    ActionSnapshot.millis(a.p99()), ActionSnapshot.millis(a.max())));
         }
         if (m.actions().isEmpty()) {
             out.add("(no actions ran)");
@@ -45,9 +46,6 @@ final class BotReport {
         return out;
     }
 
-    static String ms(double ms) {
-        return ms >= 100 ? String.format(Locale.ROOT, "%.0fms", ms) : String.format(Locale.ROOT, "%.1fms", ms);
-    }
 
     /**
      * A JUnit XML report CI servers understand: one test case per bot ("bot 3"), failed with its

@@ -82,7 +82,7 @@ public final class RunBotsStep implements Step<DeployContext> {
             details.add("every action the bots ran: " + log);
             throw new StepFailure("smoke bots failed: " + result.reason(), details);
         }
-        return result.reason() + " (" + m.runs() + (m.runs() == 1 ? " action" : " actions") + ", worst p99 " + ms(m.worstP99()) + ")";
+        return result.reason() + " (" + m.runs() + (m.runs() == 1 ? " action" : " actions") + ", worst p99 " + ActionSnapshot.millis(m.worstP99()) + ")";
     }
 
     /** One line per action: {@code POST /api/notes   3 runs: 3 ok, 0 failed, 0 errors; p99 4.1ms}. */
@@ -92,12 +92,9 @@ public final class RunBotsStep implements Step<DeployContext> {
         for (Map.Entry<String, ActionSnapshot> e : m.actions().entrySet()) {
             ActionSnapshot a = e.getValue();
             out.add(String.format(Locale.ROOT, "  %-" + Math.min(width, 48) + "s %4d %s: %d ok, %d failed, %d errors; p99 %s",
-                    e.getKey(), a.runs(), a.runs() == 1 ? "run" : "runs", a.successCount(), a.failCount(), a.errorCount(), ms(a.p99())));
+                    e.getKey(), a.runs(), a.runs() == 1 ? "run" : "runs", a.successCount(), a.failCount(), a.errorCount(), ActionSnapshot.millis(a.p99())));
         }
         return out;
     }
 
-    private static String ms(double ms) {
-        return ms >= 100 ? String.format(Locale.ROOT, "%.0fms", ms) : String.format(Locale.ROOT, "%.1fms", ms);
-    }
 }

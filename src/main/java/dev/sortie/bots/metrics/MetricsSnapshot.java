@@ -10,11 +10,6 @@ public record MetricsSnapshot(
         @JsonProperty("runs") long runs,
         @JsonProperty("actions") Map<String, ActionSnapshot> actions) {
 
-    /** Action runs that errored, across actions. */
-    public long actionErrors() {
-        return actions.values().stream().mapToLong(ActionSnapshot::errorCount).sum();
-    }
-
     /** The worst p99 across actions, in milliseconds. */
     public double worstP99() {
         return actions.values().stream().mapToDouble(ActionSnapshot::p99).max().orElse(0);

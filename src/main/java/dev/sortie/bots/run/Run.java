@@ -393,6 +393,12 @@ final class Run {
         return new RunResult(passed, reason, started, d, e, listed);
     }
 
+    /** An unwritable bot_run.log, as the status shows it while the run goes on without it. */
+    private String logTrouble() {
+        IOException trouble = log == null ? null : log.failure();
+        return trouble == null ? null : "cannot write " + log.file() + " (its lines are dropped): " + trouble.getMessage();
+    }
+
     RunStatus describe() {
         RunResult result = ended.getNow(null);
         Duration limit = spec.mode() == RunSpec.Mode.LOAD ? null : spec.runTimeout();
@@ -403,6 +409,6 @@ final class Run {
         }
         return new RunStatus(status.name().toLowerCase(), spec.mode().name().toLowerCase(), spec.treeName(), spec.target(),
                 alive.get(), wanted.get(), lastId.get(), rate, durationSeconds, ((endedAt == 0 ? System.nanoTime() : endedAt) - startedAt) / 1e9,
-                brokenBecause, result);
+                brokenBecause != null ? brokenBecause : logTrouble(), result);
     }
 }

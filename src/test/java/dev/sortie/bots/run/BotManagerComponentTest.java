@@ -177,6 +177,21 @@ class BotManagerComponentTest {
     }
 
     @Test
+    void anUnwritableLogIsShownInTheStatusAndTheBotsGoOn() throws Exception {
+        Path full = Path.of("/dev/full"); // every write fails with "No space left on device"
+        assertTrue(Files.isWritable(full), "this test needs Linux's /dev/full");
+        Node tree = YamlTree.parse("t.yml", "tree: {sequence: [{request: {path: /health}}, {wait: 0.01}]}");
+        manager.start(new RunSpec("t.yml", tree, server.url(), RunSpec.Mode.LOAD, 2, 0, null, null, null, full), null);
+        Await.until("the log's trouble in the status", () -> manager.describe().error() != null);
+        assertTrue(manager.describe().error().startsWith("cannot write /dev/full (its lines are dropped): "), manager.describe().error());
+        long before = manager.metrics().runs();
+        Await.until("the bots keep running", () -> manager.metrics().runs() > before + 10);
+        manager.stop();
+        manager.ended().get(15, TimeUnit.SECONDS);
+        assertEquals(BotManager.Status.ERROR, manager.status(), "the run reports that its log was lost");
+    }
+
+    @Test
     void theEndIsReportedToTheListener() throws Exception {
         RunResult[] seen = new RunResult[1];
         manager.start(integration("tree: done", 1, null, null), r -> seen[0] = r);
