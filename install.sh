@@ -61,6 +61,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     die "missing: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or run this as root."
   fi
 fi
+# lnav reads bot_run.log (docs/bot-logs.md): wanted, not required
+if ! command -v lnav >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing lnav with apt-get (to read bot logs)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lnav >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lnav >/dev/null; } \
+      || say "warning: could not install lnav; bot logs stay plain text files"
+  else
+    say "note: lnav is not installed; install it to query bot logs (sudo apt-get install lnav)"
+  fi
+fi
 [ -n "$jdk" ] || die "no JDK 21 or newer found (looked at JAVA_HOME, PATH and /usr/lib/jvm); install one, e.g. apt-get install openjdk-21-jdk-headless"
 say "using the JDK at $jdk (Java $(java_major "$jdk/bin/java"))"
 

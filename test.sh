@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit, component and end-to-end) on a fresh machine: installs the real
+# parts the tests use when they are missing (as root, with apt-get), then runs mvn -B verify.
+#
+#   ./test.sh                 everything
+#   ./test.sh -Dtest=Foo      extra arguments go to Maven (e.g. -Dgroups=faults for one tier)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
+have git   || need+=(git)
+have nginx || need+=(nginx)
+have curl  || need+=(curl)
+have lnav  || need+=(lnav)
+have wrk   || need+=(wrk)
+have mvn   || need+=(maven)
+have python3 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing ${need[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need[*]}; install them (Debian/Ubuntu: sudo apt-get install ${need[*]}) or run this as root" >&2
+    exit 1
+  fi
+fi
+# nginx from Debian's package is not started here: Sortie runs its own nginx master per SORTIE_HOME.
+
+exec mvn -B verify "$@"
