@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Points an app's nginx site at an instance: render, {@code nginx -t}, reload, then confirm that
- * nginx really answers from the new release. On any failure the previous site is put back.
+ * Points an app's nginx site at an instance: render, {@code nginx -t}, reload, wait until the reload's workers have taken
+ * over from the old ones ({@link NginxWorkers}), then confirm that nginx really answers from the new release. On any failure
+ * the previous site is put back.
  */
 public final class SiteSwitch {
 
@@ -25,8 +26,8 @@ public final class SiteSwitch {
         }
     }
 
-    /** How long every probe must show the new release before the switch counts as done. */
-    static final Duration SETTLE = Duration.ofMillis(500);
+    /** How long to wait between two looks at nginx's processes or two probes. */
+    static final Duration POLL = Duration.ofMillis(5);
 
     private final ManagedNginx nginx;
 
@@ -53,8 +54,9 @@ public final class SiteSwitch {
     }
 
     /**
-     * Installs the site and waits until nginx answers {@code probePath} for {@code domains.get(0)}
-     * with the new release's header.
+     * Installs the site, reloads, waits until no nginx worker from before the reload accepts connections, then until nginx
+     * answers {@code probePath} for {@code domains.get(0)} with the new release's header. When it returns, every new
+     * connection is answered from the new release.
      *
      * @return the site text that was there before, to switch back to (empty for a first deploy)
      */
@@ -70,6 +72,7 @@ public final class SiteSwitch {
             restore(file, previous);
             throw new SwitchFailed("nginx -t rejected the new site (previous site restored):\n" + invalid.get());
         }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
         try {
             nginx.startOrReload();
         } catch (CommandFailedException e) {
@@ -78,18 +81,22 @@ public final class SiteSwitch {
             throw new SwitchFailed("nginx did not start or reload (previous site restored): " + e.getMessage()
                     + (e.tail().isEmpty() ? "" : "\n" + String.join("\n", e.tail())));
         }
-        String host = domains.getFirst().startsWith("*.") ? "sortie-probe" + domains.getFirst().substring(1) : domains.getFirst();
-        Optional<String> seen = awaitRelease(host, probePath, release, timeout);
-        if (seen.isPresent()) {
+        String host = probeHost(domains.getFirst());
+        Optional<String> failure = confirm(before, host, probePath, Optional.of(release), timeout);
+        if (failure.isPresent()) {
             restore(file, previous);
             reloadQuietly();
-            throw new SwitchFailed("nginx still answers " + host + " from " + seen.get() + " after " + timeout.toSeconds()
-                    + "s, expected release " + release + " (previous site restored; see " + nginx.commands().errorLog() + ")");
+            throw new SwitchFailed(failure.get() + " (previous site restored; see " + nginx.commands().errorLog() + ")");
         }
         return previous;
     }
 
-    /** Puts back a site text (or removes the site) and reloads. */
+    /** The host name to probe a site domain with: a wildcard {@code *.example.com} as {@code sortie-probe.example.com}. */
+    static String probeHost(String domain) {
+        return domain.startsWith("*.") ? "sortie-probe" + domain.substring(1) : domain;
+    }
+
+    /** Puts back a site text (or removes the site) and reloads, without waiting. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
         restore(siteFile(app), previous);
         Optional<String> invalid = nginx.test();
@@ -104,26 +111,35 @@ public final class SiteSwitch {
     }
 
     /**
-     * Polls through nginx until the release header shows {@code release} on every answer for {@link #SETTLE}; returns what it
-     * saw instead on timeout. One answer is not enough: after a reload nginx lets its old workers keep accepting for a
-     * moment (about 100ms) beside the new ones, so an answer from the new release can still be followed by an old one.
+     * After a reload (or first start) that followed {@code before}: waits until nginx's workers have taken over, then probes
+     * until one answer comes from {@code release}, if one is expected. Once no worker from before accepts, the first answer
+     * from the new release is final: every later connection is accepted by a worker with the new config. Returns what went
+     * wrong when {@code timeout} ran out first.
      */
-    private Optional<String> awaitRelease(String host, String path, String release, Duration timeout) throws InterruptedException {
+    private Optional<String> confirm(NginxWorkers.Snapshot before, String host, String path, Optional<String> release,
+            Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = "nothing";
-        long settledFrom = -1;
-        while (System.nanoTime() < deadline) {
-            seen = ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), host, path).orElse("no release header");
-            if (!seen.equals(release)) {
-                settledFrom = -1;
-            } else if (settledFrom < 0) {
-                settledFrom = System.nanoTime();
-            } else if (System.nanoTime() - settledFrom >= SETTLE.toNanos()) {
+        Optional<String> waiting;
+        while ((waiting = NginxWorkers.waitingFor(before, nginx.masterPid())).isPresent()) {
+            if (System.nanoTime() > deadline) {
+                return Optional.of("nginx did not take the new config over within " + timeout.toSeconds() + "s: " + waiting.get());
+            }
+            Thread.sleep(POLL);
+        }
+        if (release.isEmpty()) {
+            return Optional.empty();
+        }
+        while (true) {
+            String seen = ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), host, path).orElse("no release header");
+            if (seen.equals(release.get())) {
                 return Optional.empty();
             }
-            Thread.sleep(50);
+            if (System.nanoTime() > deadline) {
+                return Optional.of("nginx still answers " + host + " from " + seen + " after " + timeout.toSeconds()
+                        + "s, expected release " + release.get());
+            }
+            Thread.sleep(POLL);
         }
-        return Optional.of(seen);
     }
 
     private void reloadQuietly() {

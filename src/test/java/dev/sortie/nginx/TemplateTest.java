@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(60)
 class TemplateTest {
 
     private final Template template = new Template("site.conf", "server_name {{domains}};\nlisten {{listen}}:{{port}}; # {{app}}\n");
@@ -108,5 +110,11 @@ class TemplateTest {
         var e = assertThrows(ConfigException.class,
                 () -> sites().render("hello", "20261121-120305-3f2a9c1", List.of("ok.com", "evil.com;"), 5000));
         assertTrue(e.getMessage().startsWith("domains[1]: \"evil.com;\" is not a host name"), e.getMessage());
+    }
+
+    @Test
+    void probeHostForWildcards() {
+        assertEquals("hello.localhost", SiteSwitch.probeHost("hello.localhost"));
+        assertEquals("sortie-probe.hello.example.com", SiteSwitch.probeHost("*.hello.example.com"));
     }
 }
