@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Points an app's nginx site at an instance: render, {@code nginx -t}, reload, wait until the reload's workers have taken
@@ -28,6 +30,11 @@ public final class SiteSwitch {
 
     /** How long to wait between two looks at nginx's processes or two probes. */
     static final Duration POLL = Duration.ofMillis(5);
+
+    /** The first line the site template writes: {@code # APP: release RELEASE.} */
+    private static final Pattern RELEASE_LINE = Pattern.compile("# (\\S+): release (\\S+)\\.");
+    /** The shape of a release id (as {@code dev.sortie.release.ReleaseId}, which this package does not import). */
+    private static final Pattern RELEASE_ID = Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{7}(-\\d+)?");
 
     private final ManagedNginx nginx;
 
@@ -96,7 +103,7 @@ public final class SiteSwitch {
         return domain.startsWith("*.") ? "sortie-probe" + domain.substring(1) : domain;
     }
 
-    /** Puts back a site text (or removes the site) and reloads, without waiting. */
+    /** Puts back a site text (or removes the site) and reloads, without waiting: see {@link #restoreAndConfirm}. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
         restore(siteFile(app), previous);
         Optional<String> invalid = nginx.test();
@@ -108,6 +115,50 @@ public final class SiteSwitch {
         } catch (CommandFailedException e) {
             throw new SwitchFailed("nginx did not reload the restored site: " + e.getMessage());
         }
+    }
+
+    /**
+     * Puts back a site text (or removes the site), reloads, and waits until nginx has taken the restored site over: the
+     * reload's workers run and no worker from before still accepts (see {@link NginxWorkers}). Then, when
+     * {@code expectedRelease} is given, probes through nginx until {@code probeHost} (a domain of the site; a wildcard is
+     * probed as {@code sortie-probe.}...) answers {@code probePath} from that release.
+     *
+     * @param expectedRelease the release the restored site names ({@link #releaseNamed}); empty for none, then nothing is
+     *     probed
+     */
+    public void restoreAndConfirm(String app, Optional<String> previousSite, Optional<String> expectedRelease, String probeHost,
+            String probePath, Duration timeout) throws IOException, SwitchFailed, InterruptedException {
+        restore(siteFile(app), previousSite);
+        Optional<String> invalid = nginx.test();
+        if (invalid.isPresent()) {
+            throw new SwitchFailed("the restored site does not pass nginx -t: " + invalid.get());
+        }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
+        try {
+            nginx.startOrReload();
+        } catch (CommandFailedException e) {
+            throw new SwitchFailed("nginx did not reload the restored site: " + e.getMessage());
+        }
+        Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
+        if (failure.isPresent()) {
+            throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.commands().errorLog() + ")");
+        }
+    }
+
+    /** The release that {@code sites/APP.conf} names on its first line; empty when there is no site or it names none. */
+    public Optional<String> servedRelease(String app) throws IOException {
+        Path file = siteFile(app);
+        return Files.exists(file) ? releaseNamed(app, Files.readString(file)) : Optional.empty();
+    }
+
+    /** The release in a site text's first line, {@code # APP: release RELEASE.}, as the site template writes it. */
+    public static Optional<String> releaseNamed(String app, String siteText) {
+        int newline = siteText.indexOf('\n');
+        Matcher m = RELEASE_LINE.matcher((newline < 0 ? siteText : siteText.substring(0, newline)).strip());
+        if (!m.matches() || !m.group(1).equals(app) || !RELEASE_ID.matcher(m.group(2)).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(2));
     }
 
     /**

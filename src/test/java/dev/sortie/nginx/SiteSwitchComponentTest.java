@@ -245,7 +245,7 @@ class SiteSwitchComponentTest {
                 assertFreshConnections(host, step[1], step[0], "round " + round + " after the switch to " + step[1]);
             }
         }
-        sites.restore("flip", Optional.empty());
+        sites.restoreAndConfirm("flip", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
     }
 
     /** One keep-alive connection through nginx: requests one after another, each answer read by its Content-Length. */
@@ -315,6 +315,40 @@ class SiteSwitchComponentTest {
             assertEquals(new Answer(200, slow.headers(), "A"), slow, "the in-flight request finishes on the old site");
             assertEquals(RELEASE_A, slow.release());
         }
-        sites.restore("busy", Optional.empty());
+        sites.restoreAndConfirm("busy", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+    }
+
+    @Test
+    void restoreAndConfirmPutsThePreviousReleaseBackBeforeItReturns() throws Exception {
+        String host = "back.localhost";
+        assertEquals(Optional.empty(), sites.servedRelease("back"));
+        sites.switchTo("back", RELEASE_A, List.of(host), upstreamA.getAddress().getPort(), "/", TIMEOUT);
+        assertEquals(Optional.of(RELEASE_A), sites.servedRelease("back"));
+        Optional<String> previous = sites.switchTo("back", RELEASE_B, List.of(host), upstreamB.getAddress().getPort(), "/", TIMEOUT);
+        assertEquals(Optional.of(RELEASE_B), sites.servedRelease("back"));
+        assertEquals(Optional.of(RELEASE_A), SiteSwitch.releaseNamed("back", previous.orElseThrow()));
+
+        sites.restoreAndConfirm("back", previous, SiteSwitch.releaseNamed("back", previous.get()), host, "/", TIMEOUT);
+
+        assertEquals(Optional.of(RELEASE_A), sites.servedRelease("back"));
+        assertEquals(previous.get(), Files.readString(sites.siteFile("back")));
+        assertFreshConnections(host, "A", RELEASE_A, "after restoreAndConfirm");
+
+        // A release the restored site does not serve is reported with what nginx answered instead.
+        var e = assertThrows(SiteSwitch.SwitchFailed.class, () -> sites.restoreAndConfirm("back", previous,
+                Optional.of("20261121-140000-ccccccc"), host, "/", Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("still answers back.localhost from " + RELEASE_A), e.getMessage());
+        assertTrue(e.getMessage().contains("expected release 20261121-140000-ccccccc"), e.getMessage());
+
+        // Back to before the first deploy: no site, and nginx's default server answers right away.
+        sites.restoreAndConfirm("back", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+
+        assertFalse(Files.exists(sites.siteFile("back")));
+        assertEquals(Optional.empty(), sites.servedRelease("back"));
+        for (int i = 0; i < 50; i++) {
+            Answer answer = get(host);
+            assertEquals(404, answer.status(), "connection " + (i + 1));
+            assertFalse(answer.headers().containsKey("x-sortie-release"), "connection " + (i + 1));
+        }
     }
 }

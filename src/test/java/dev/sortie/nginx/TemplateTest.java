@@ -10,6 +10,7 @@ import dev.sortie.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -110,6 +111,25 @@ class TemplateTest {
         var e = assertThrows(ConfigException.class,
                 () -> sites().render("hello", "20261121-120305-3f2a9c1", List.of("ok.com", "evil.com;"), 5000));
         assertTrue(e.getMessage().startsWith("domains[1]: \"evil.com;\" is not a host name"), e.getMessage());
+    }
+
+    @Test
+    void theRenderedSiteNamesItsReleaseOnItsFirstLine() {
+        String site = sites().render("hello", "20261121-120305-3f2a9c1", List.of("hello.localhost"), 41234);
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("hello", site));
+        assertEquals(Optional.empty(), SiteSwitch.releaseNamed("other", site), "a site of another app");
+    }
+
+    @Test
+    void releaseNamedParsesOnlyTheTemplatesFirstLine() {
+        assertEquals(Optional.of("20261121-120305-3f2a9c1-2"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1-2.\nx"));
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1."));
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1.\r\n"));
+        for (String text : List.of("", "\n# a: release 20261121-120305-3f2a9c1.", "# a: release 20261121-120305-3f2a9c1",
+                "# a: release 20261121-120305-3F2A9C1.", "# a: release 2026112-120305-3f2a9c1.", "# a: release latest.",
+                "# a: release 20261121-120305-3f2a9c1. (edited)", "server { }", "#a: release 20261121-120305-3f2a9c1.")) {
+            assertEquals(Optional.empty(), SiteSwitch.releaseNamed("a", text), text);
+        }
     }
 
     @Test
