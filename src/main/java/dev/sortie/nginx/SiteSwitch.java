@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Points an app's nginx site at an instance: render, {@code nginx -t}, reload, then confirm that
- * nginx really answers from the new release. On any failure the previous site is put back.
+ * Points an app's nginx site at an instance: render, {@code nginx -t}, reload, wait until the reload's workers have taken
+ * over from the old ones ({@link NginxWorkers}), then confirm that nginx really answers from the new release. On any failure
+ * the previous site is put back.
  */
 public final class SiteSwitch {
 
@@ -25,8 +28,13 @@ public final class SiteSwitch {
         }
     }
 
-    /** How long every probe must show the new release before the switch counts as done. */
-    static final Duration SETTLE = Duration.ofMillis(500);
+    /** How long to wait between two looks at nginx's processes or two probes. */
+    static final Duration POLL = Duration.ofMillis(5);
+
+    /** The first line the site template writes: {@code # APP: release RELEASE.} */
+    private static final Pattern RELEASE_LINE = Pattern.compile("# (\\S+): release (\\S+)\\.");
+    /** The shape of a release id (as {@code dev.sortie.release.ReleaseId}, which this package does not import). */
+    private static final Pattern RELEASE_ID = Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{7}(-\\d+)?");
 
     private final ManagedNginx nginx;
 
@@ -53,8 +61,9 @@ public final class SiteSwitch {
     }
 
     /**
-     * Installs the site and waits until nginx answers {@code probePath} for {@code domains.get(0)}
-     * with the new release's header.
+     * Installs the site, reloads, waits until no nginx worker from before the reload accepts connections, then until nginx
+     * answers {@code probePath} for {@code domains.get(0)} with the new release's header. When it returns, every new
+     * connection is answered from the new release.
      *
      * @return the site text that was there before, to switch back to (empty for a first deploy)
      */
@@ -70,6 +79,7 @@ public final class SiteSwitch {
             restore(file, previous);
             throw new SwitchFailed("nginx -t rejected the new site (previous site restored):\n" + invalid.get());
         }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
         try {
             nginx.startOrReload();
         } catch (CommandFailedException e) {
@@ -78,18 +88,22 @@ public final class SiteSwitch {
             throw new SwitchFailed("nginx did not start or reload (previous site restored): " + e.getMessage()
                     + (e.tail().isEmpty() ? "" : "\n" + String.join("\n", e.tail())));
         }
-        String host = domains.getFirst().startsWith("*.") ? "sortie-probe" + domains.getFirst().substring(1) : domains.getFirst();
-        Optional<String> seen = awaitRelease(host, probePath, release, timeout);
-        if (seen.isPresent()) {
+        String host = probeHost(domains.getFirst());
+        Optional<String> failure = confirm(before, host, probePath, Optional.of(release), timeout);
+        if (failure.isPresent()) {
             restore(file, previous);
             reloadQuietly();
-            throw new SwitchFailed("nginx still answers " + host + " from " + seen.get() + " after " + timeout.toSeconds()
-                    + "s, expected release " + release + " (previous site restored; see " + nginx.commands().errorLog() + ")");
+            throw new SwitchFailed(failure.get() + " (previous site restored; see " + nginx.commands().errorLog() + ")");
         }
         return previous;
     }
 
-    /** Puts back a site text (or removes the site) and reloads. */
+    /** The host name to probe a site domain with: a wildcard {@code *.example.com} as {@code sortie-probe.example.com}. */
+    static String probeHost(String domain) {
+        return domain.startsWith("*.") ? "sortie-probe" + domain.substring(1) : domain;
+    }
+
+    /** Puts back a site text (or removes the site) and reloads, without waiting: see {@link #restoreAndConfirm}. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
         restore(siteFile(app), previous);
         Optional<String> invalid = nginx.test();
@@ -104,26 +118,79 @@ public final class SiteSwitch {
     }
 
     /**
-     * Polls through nginx until the release header shows {@code release} on every answer for {@link #SETTLE}; returns what it
-     * saw instead on timeout. One answer is not enough: after a reload nginx lets its old workers keep accepting for a
-     * moment (about 100ms) beside the new ones, so an answer from the new release can still be followed by an old one.
+     * Puts back a site text (or removes the site), reloads, and waits until nginx has taken the restored site over: the
+     * reload's workers run and no worker from before still accepts (see {@link NginxWorkers}). Then, when
+     * {@code expectedRelease} is given, probes through nginx until {@code probeHost} (a domain of the site; a wildcard is
+     * probed as {@code sortie-probe.}...) answers {@code probePath} from that release.
+     *
+     * @param expectedRelease the release the restored site names ({@link #releaseNamed}); empty for none, then nothing is
+     *     probed
      */
-    private Optional<String> awaitRelease(String host, String path, String release, Duration timeout) throws InterruptedException {
+    public void restoreAndConfirm(String app, Optional<String> previousSite, Optional<String> expectedRelease, String probeHost,
+            String probePath, Duration timeout) throws IOException, SwitchFailed, InterruptedException {
+        restore(siteFile(app), previousSite);
+        Optional<String> invalid = nginx.test();
+        if (invalid.isPresent()) {
+            throw new SwitchFailed("the restored site does not pass nginx -t: " + invalid.get());
+        }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
+        try {
+            nginx.startOrReload();
+        } catch (CommandFailedException e) {
+            throw new SwitchFailed("nginx did not reload the restored site: " + e.getMessage());
+        }
+        Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
+        if (failure.isPresent()) {
+            throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.commands().errorLog() + ")");
+        }
+    }
+
+    /** The release that {@code sites/APP.conf} names on its first line; empty when there is no site or it names none. */
+    public Optional<String> servedRelease(String app) throws IOException {
+        Path file = siteFile(app);
+        return Files.exists(file) ? releaseNamed(app, Files.readString(file)) : Optional.empty();
+    }
+
+    /** The release in a site text's first line, {@code # APP: release RELEASE.}, as the site template writes it. */
+    public static Optional<String> releaseNamed(String app, String siteText) {
+        int newline = siteText.indexOf('\n');
+        Matcher m = RELEASE_LINE.matcher((newline < 0 ? siteText : siteText.substring(0, newline)).strip());
+        if (!m.matches() || !m.group(1).equals(app) || !RELEASE_ID.matcher(m.group(2)).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(2));
+    }
+
+    /**
+     * After a reload (or first start) that followed {@code before}: waits until nginx's workers have taken over, then probes
+     * until one answer comes from {@code release}, if one is expected. Once no worker from before accepts, the first answer
+     * from the new release is final: every later connection is accepted by a worker with the new config. Returns what went
+     * wrong when {@code timeout} ran out first.
+     */
+    private Optional<String> confirm(NginxWorkers.Snapshot before, String host, String path, Optional<String> release,
+            Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = "nothing";
-        long settledFrom = -1;
-        while (System.nanoTime() < deadline) {
-            seen = ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), host, path).orElse("no release header");
-            if (!seen.equals(release)) {
-                settledFrom = -1;
-            } else if (settledFrom < 0) {
-                settledFrom = System.nanoTime();
-            } else if (System.nanoTime() - settledFrom >= SETTLE.toNanos()) {
+        Optional<String> waiting;
+        while ((waiting = NginxWorkers.waitingFor(before, nginx.masterPid())).isPresent()) {
+            if (System.nanoTime() > deadline) {
+                return Optional.of("nginx did not take the new config over within " + timeout.toSeconds() + "s: " + waiting.get());
+            }
+            Thread.sleep(POLL);
+        }
+        if (release.isEmpty()) {
+            return Optional.empty();
+        }
+        while (true) {
+            String seen = ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), host, path).orElse("no release header");
+            if (seen.equals(release.get())) {
                 return Optional.empty();
             }
-            Thread.sleep(50);
+            if (System.nanoTime() > deadline) {
+                return Optional.of("nginx still answers " + host + " from " + seen + " after " + timeout.toSeconds()
+                        + "s, expected release " + release.get());
+            }
+            Thread.sleep(POLL);
         }
-        return Optional.of(seen);
     }
 
     private void reloadQuietly() {

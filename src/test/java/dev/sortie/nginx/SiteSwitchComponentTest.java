@@ -25,18 +25,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real nginx on loopback switching an app's site between two real upstreams. */
+@Timeout(60)
 class SiteSwitchComponentTest {
 
     private static final String RELEASE_A = "20261121-120000-aaaaaaa";
     private static final String RELEASE_B = "20261121-130000-bbbbbbb";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long the upstreams take to answer {@code /slow}. */
+    private static final Duration SLOW = Duration.ofSeconds(3);
 
     @TempDir
     static Path home;
@@ -78,9 +83,18 @@ class SiteSwitchComponentTest {
         }
     }
 
+    /** Answers its body to every path; {@code /slow} after {@link #SLOW}. Requests run in parallel. */
     private static HttpServer upstream(String body) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/slow")) {
+                try {
+                    Thread.sleep(SLOW);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -208,5 +222,133 @@ class SiteSwitchComponentTest {
         assertTrue(e instanceof IllegalArgumentException || e instanceof ConfigException, e.toString());
         assertTrue(e.getMessage().contains("x; include /etc/passwd"), e.getMessage());
         assertFalse(Files.exists(otherHome.resolve("nginx")), "something was written for a refused domain");
+    }
+
+    /** What the 500ms settle window used to make likely, now certain: no fresh connection after switchTo reaches the old site. */
+    private static void assertFreshConnections(String host, String body, String release, String when) throws IOException {
+        for (int i = 0; i < 200; i++) {
+            Answer answer = get(host);
+            assertEquals(200, answer.status(), when + ", connection " + (i + 1));
+            assertEquals(release, answer.release(), when + ", connection " + (i + 1));
+            assertEquals(body, answer.body(), when + ", connection " + (i + 1));
+        }
+    }
+
+    @Test
+    void everyFreshConnectionRightAfterASwitchSeesTheNewRelease() throws Exception {
+        String host = "flip.localhost";
+        String[][] steps = {{RELEASE_A, "A"}, {RELEASE_B, "B"}, {RELEASE_A, "A"}, {RELEASE_B, "B"}};
+        for (int round = 1; round <= 5; round++) {
+            for (String[] step : steps) {
+                HttpServer upstream = step[1].equals("A") ? upstreamA : upstreamB;
+                sites.switchTo("flip", step[0], List.of(host), upstream.getAddress().getPort(), "/", TIMEOUT);
+                assertFreshConnections(host, step[1], step[0], "round " + round + " after the switch to " + step[1]);
+            }
+        }
+        sites.restoreAndConfirm("flip", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+    }
+
+    /** One keep-alive connection through nginx: requests one after another, each answer read by its Content-Length. */
+    private static final class KeepAlive implements AutoCloseable {
+        private final Socket socket = new Socket();
+        private final InputStream in;
+
+        KeepAlive() throws IOException {
+            socket.connect(new InetSocketAddress("127.0.0.1", nginx.port()), 2000);
+            socket.setSoTimeout(10_000);
+            in = socket.getInputStream();
+        }
+
+        void send(String host, String path) throws IOException {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        Answer read() throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed after " + head);
+                }
+                head.append((char) b);
+            }
+            String[] lines = head.toString().strip().split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void oldWorkersBusyWithKeepAliveRequestsDoNotHoldTheSwitchBack() throws Exception {
+        String host = "busy.localhost";
+        sites.switchTo("busy", RELEASE_A, List.of(host), upstreamA.getAddress().getPort(), "/", TIMEOUT);
+        try (KeepAlive busy = new KeepAlive(); KeepAlive idle = new KeepAlive()) {
+            busy.send(host, "/");
+            assertEquals(RELEASE_A, busy.read().release());
+            idle.send(host, "/");
+            assertEquals(RELEASE_A, idle.read().release());
+            busy.send(host, "/slow");
+            Thread.sleep(100); // the slow request is in the old worker's hands
+
+            long start = System.nanoTime();
+            sites.switchTo("busy", RELEASE_B, List.of(host), upstreamB.getAddress().getPort(), "/", TIMEOUT);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertTrue(took.compareTo(SLOW.minusMillis(500)) < 0, "switchTo waited for the old worker's request: " + took);
+            long master = nginx.masterPid().orElseThrow();
+            assertTrue(ProcessHandle.of(master).orElseThrow().children()
+                    .anyMatch(w -> NginxWorkers.role(w.pid()) == NginxWorkers.Role.SHUTTING_DOWN),
+                    "the old worker should still be finishing the slow request");
+            assertFreshConnections(host, "B", RELEASE_B, "while the old worker finishes a request");
+
+            Answer slow = busy.read();
+            assertEquals(new Answer(200, slow.headers(), "A"), slow, "the in-flight request finishes on the old site");
+            assertEquals(RELEASE_A, slow.release());
+        }
+        sites.restoreAndConfirm("busy", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+    }
+
+    @Test
+    void restoreAndConfirmPutsThePreviousReleaseBackBeforeItReturns() throws Exception {
+        String host = "back.localhost";
+        assertEquals(Optional.empty(), sites.servedRelease("back"));
+        sites.switchTo("back", RELEASE_A, List.of(host), upstreamA.getAddress().getPort(), "/", TIMEOUT);
+        assertEquals(Optional.of(RELEASE_A), sites.servedRelease("back"));
+        Optional<String> previous = sites.switchTo("back", RELEASE_B, List.of(host), upstreamB.getAddress().getPort(), "/", TIMEOUT);
+        assertEquals(Optional.of(RELEASE_B), sites.servedRelease("back"));
+        assertEquals(Optional.of(RELEASE_A), SiteSwitch.releaseNamed("back", previous.orElseThrow()));
+
+        sites.restoreAndConfirm("back", previous, SiteSwitch.releaseNamed("back", previous.get()), host, "/", TIMEOUT);
+
+        assertEquals(Optional.of(RELEASE_A), sites.servedRelease("back"));
+        assertEquals(previous.get(), Files.readString(sites.siteFile("back")));
+        assertFreshConnections(host, "A", RELEASE_A, "after restoreAndConfirm");
+
+        // A release the restored site does not serve is reported with what nginx answered instead.
+        var e = assertThrows(SiteSwitch.SwitchFailed.class, () -> sites.restoreAndConfirm("back", previous,
+                Optional.of("20261121-140000-ccccccc"), host, "/", Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("still answers back.localhost from " + RELEASE_A), e.getMessage());
+        assertTrue(e.getMessage().contains("expected release 20261121-140000-ccccccc"), e.getMessage());
+
+        // Back to before the first deploy: no site, and nginx's default server answers right away.
+        sites.restoreAndConfirm("back", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+
+        assertFalse(Files.exists(sites.siteFile("back")));
+        assertEquals(Optional.empty(), sites.servedRelease("back"));
+        for (int i = 0; i < 50; i++) {
+            Answer answer = get(host);
+            assertEquals(404, answer.status(), "connection " + (i + 1));
+            assertFalse(answer.headers().containsKey("x-sortie-release"), "connection " + (i + 1));
+        }
     }
 }

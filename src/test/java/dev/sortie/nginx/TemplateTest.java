@@ -10,11 +10,14 @@ import dev.sortie.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(60)
 class TemplateTest {
 
     private final Template template = new Template("site.conf", "server_name {{domains}};\nlisten {{listen}}:{{port}}; # {{app}}\n");
@@ -108,5 +111,30 @@ class TemplateTest {
         var e = assertThrows(ConfigException.class,
                 () -> sites().render("hello", "20261121-120305-3f2a9c1", List.of("ok.com", "evil.com;"), 5000));
         assertTrue(e.getMessage().startsWith("domains[1]: \"evil.com;\" is not a host name"), e.getMessage());
+    }
+
+    @Test
+    void theRenderedSiteNamesItsReleaseOnItsFirstLine() {
+        String site = sites().render("hello", "20261121-120305-3f2a9c1", List.of("hello.localhost"), 41234);
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("hello", site));
+        assertEquals(Optional.empty(), SiteSwitch.releaseNamed("other", site), "a site of another app");
+    }
+
+    @Test
+    void releaseNamedParsesOnlyTheTemplatesFirstLine() {
+        assertEquals(Optional.of("20261121-120305-3f2a9c1-2"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1-2.\nx"));
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1."));
+        assertEquals(Optional.of("20261121-120305-3f2a9c1"), SiteSwitch.releaseNamed("a", "# a: release 20261121-120305-3f2a9c1.\r\n"));
+        for (String text : List.of("", "\n# a: release 20261121-120305-3f2a9c1.", "# a: release 20261121-120305-3f2a9c1",
+                "# a: release 20261121-120305-3F2A9C1.", "# a: release 2026112-120305-3f2a9c1.", "# a: release latest.",
+                "# a: release 20261121-120305-3f2a9c1. (edited)", "server { }", "#a: release 20261121-120305-3f2a9c1.")) {
+            assertEquals(Optional.empty(), SiteSwitch.releaseNamed("a", text), text);
+        }
+    }
+
+    @Test
+    void probeHostForWildcards() {
+        assertEquals("hello.localhost", SiteSwitch.probeHost("hello.localhost"));
+        assertEquals("sortie-probe.hello.example.com", SiteSwitch.probeHost("*.hello.example.com"));
     }
 }
