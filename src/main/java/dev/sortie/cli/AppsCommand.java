@@ -1,13 +1,11 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.AppAdmin;
+import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
-import dev.sortie.nginx.ManagedNginx;
-import dev.sortie.nginx.SiteSwitch;
-import dev.sortie.service.InstanceInfo;
-import dev.sortie.service.SupervisorClient;
-import dev.sortie.steps.DirTree;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -96,17 +94,17 @@ final class AppsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            SortieHome home = Homes.current();
+            Sortie sortie = Homes.sortie();
             var out = spec.commandLine().getOut();
-            List<String> apps = appNames(home);
+            List<String> apps = appNames(sortie.home());
             if (apps.isEmpty()) {
                 out.println("No apps yet. Create one: sortie apps create NAME");
                 return ExitCodes.OK;
             }
             out.printf("%-24s %-28s %s%n", "APP", "LIVE RELEASE", "URL");
             for (String app : apps) {
-                Optional<String> live = Homes.releases(home, app).currentId();
-                String url = live.isEmpty() ? "-" : Homes.liveConfig(home, app).map(c -> Homes.url(home, app, c)).orElse("-");
+                Optional<String> live = sortie.releases(app).currentId();
+                String url = live.isEmpty() ? "-" : Homes.liveConfig(sortie, app).map(c -> sortie.url(app, c)).orElse("-");
                 out.printf("%-24s %-28s %s%n", app, live.orElse("(not deployed)"), url);
             }
             return ExitCodes.OK;
@@ -136,54 +134,16 @@ final class AppsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SortieHome home = Homes.current();
-            DeployRunner.requireApp(home, AppName.require(name));
+            Sortie sortie = Homes.sortie();
+            Apps.require(new Deploys(sortie), AppName.require(name));
             if (!force) {
-                throw new UserError(ExitCodes.USAGE, "this deletes " + home.appDir(name)
+                throw new UserError(ExitCodes.USAGE, "this deletes " + sortie.home().appDir(name)
                         + " (repo, releases, logs) and stops the app; run again with --force to do it");
             }
             var out = spec.commandLine().getOut();
-            var server = Homes.serverConfig(home);
-            // a deploy in progress would start an instance and write a site after we are done: wait for it
-            try (var lock = dev.sortie.pipeline.DeployLock.acquire(home.deployLock(name), "destroy of " + name,
-                    who -> out.println("Waiting for the deploy lock: held by " + who))) {
-                destroy(home, server, out);
-            }
+            new AppAdmin(sortie).destroy(name, out::println);
             out.println("Destroyed " + name + ".");
             return ExitCodes.OK;
-        }
-
-        private void destroy(SortieHome home, dev.sortie.config.ServerConfig server, java.io.PrintWriter out) throws Exception {
-            SupervisorClient client = new SupervisorClient(home.socket());
-            if (client.isRunning()) {
-                for (InstanceInfo i : client.list()) {
-                    if (i.app().equals(name)) {
-                        client.stop(name, i.release(), server.stopTimeout());
-                        out.println("Stopped " + name + " " + i.release() + ".");
-                    }
-                }
-            }
-            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
-            SiteSwitch sites = new SiteSwitch(nginx);
-            if (Files.exists(sites.siteFile(name))) {
-                Files.delete(sites.siteFile(name));
-                if (nginx.isRunning()) {
-                    nginx.startOrReload();
-                }
-                out.println("Removed the nginx site of " + name + ".");
-            }
-            for (Path child : listChildren(home.appDir(name))) {
-                if (!child.getFileName().toString().equals("deploy.lock")) {
-                    DirTree.delete(child);
-                }
-            }
-            DirTree.delete(home.appDir(name)); // the lock file last: its lock is released when the channel closes
-        }
-
-        private static List<Path> listChildren(Path dir) throws IOException {
-            try (var files = Files.list(dir)) {
-                return files.toList();
-            }
         }
     }
 }

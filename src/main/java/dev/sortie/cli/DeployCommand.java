@@ -1,17 +1,16 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.Deploys;
 import dev.sortie.config.AppName;
-import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sortie deploy NAME [REF]}: the push pipeline for a commit already in the app's repo. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = "Deploy a commit already in the app's repo, with the same pipeline and output as a push.")
+        description = {"Deploy a commit already in the app's repo, with the same pipeline and output as a push.",
+            "The deploy runs in the sortie server: Ctrl-C stops following it, not the deploy (cancel: sortie deploys cancel)."})
 final class DeployCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME")
@@ -21,17 +20,15 @@ final class DeployCommand implements Callable<Integer> {
             description = "Branch, tag or commit to deploy (default: ${DEFAULT-VALUE}).")
     String ref;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        SortieHome home = Homes.current();
-        AppRepository repo = DeployRunner.requireApp(home, AppName.require(name));
+        Deploys deploys = new Deploys(Homes.sortie());
+        AppRepository repo = Apps.require(deploys, AppName.require(name));
         String commit = repo.resolve(ref).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
                 "no commit " + ref + " in " + name + "'s repo (push it first: git push production " + ref + ")"));
         // a branch or tag is shown by name; a bare commit id as "detached"
         String branch = commit.startsWith(ref) && repo.resolve("refs/heads/" + ref).isEmpty() ? "detached" : ref;
-        return new DeployRunner(home, GitHookCommand.liveOut()).deploy(name, commit, branch, false);
+        String id = deploys.enqueue(name, commit, branch, "deploy", Apps.user());
+        return new DeployRunner(deploys, GitHookCommand.liveOut()).follow(name, id);
     }
 }

@@ -1,9 +1,12 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.Deploys;
 import dev.sortie.config.AppName;
-import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +24,8 @@ final class GitHookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SortieHome home = Homes.current();
-        AppRepository repo = DeployRunner.requireApp(home, AppName.require(app));
+        Deploys deploys = new Deploys(Homes.sortie());
+        AppRepository repo = Apps.require(deploys, AppName.require(app));
         PrintStream out = liveOut();
         int exit = ExitCodes.OK;
         for (String ref : refs) {
@@ -36,7 +39,17 @@ final class GitHookCommand implements Callable<Integer> {
                 out.println("-----> " + app + ": " + branch + " was deleted; nothing to deploy.");
                 continue;
             }
-            int code = new DeployRunner(home, out).deploy(app, commit.get(), branch, true);
+            String deployBranch = deploys.deployBranch(app, commit.get());
+            if (!branch.equals(deployBranch)) {
+                out.println("-----> " + app + ": pushed " + branch + "; only " + deployBranch + " deploys, so nothing was deployed.");
+                continue;
+            }
+            String id = deploys.enqueue(app, commit.get(), branch, "push", Apps.user());
+            int code = new DeployRunner(deploys, out).follow(app, id);
+            if (code != ExitCodes.OK) {
+                out.println("=====> The push was accepted, but its deploy failed: the branch is ahead of what is live."
+                        + " See: sortie releases " + app);
+            }
             exit = Math.max(exit, code);
         }
         return exit;
@@ -44,6 +57,6 @@ final class GitHookCommand implements Callable<Integer> {
 
     /** Standard output flushed at every line, so the pusher sees progress as it happens. */
     static PrintStream liveOut() {
-        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 }

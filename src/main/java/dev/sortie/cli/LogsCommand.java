@@ -1,7 +1,10 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
-import dev.sortie.config.SortieHome;
+import dev.sortie.deploy.Journal;
+import dev.sortie.release.ReleaseId;
 import dev.sortie.release.ReleaseRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,40 +22,46 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sortie logs NAME}: the output of an app's live release (or another one). */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show an app's output: the live release's, or --release's.")
+/** {@code sortie logs NAME}: the output of an app's live release (or another one), or what a deploy printed. */
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "Show an app's output (the live release's, or --release's), or with --deploy what a deploy printed.")
 final class LogsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME")
     String name;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines as the app writes them (Ctrl-C to stop).")
+    @Option(names = {"-f", "--follow"}, description = {"Keep printing new lines as they come (Ctrl-C to stop).",
+        "With --deploy: until the deploy ends (reattach to a running deploy)."})
     boolean follow;
 
-    @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "How many of the last lines to show (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "How many of the last lines of app output to show (default: ${DEFAULT-VALUE}).")
     int lines;
 
     @Option(names = "--release", paramLabel = "ID", description = "Show this release's output instead of the live one's.")
     String release;
 
-    @Option(names = "--deploy", description = "Show the deploy log (what the push printed) instead of the app's output.")
-    boolean deploy;
+    @Option(names = "--deploy", arity = "0..1", paramLabel = "ID", fallbackValue = "",
+            description = "Show what a deploy printed (the newest, or deploy ID), as the push showed it.")
+    String deploy;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        SortieHome home = Homes.current();
-        DeployRunner.requireApp(home, AppName.require(name));
-        var store = Homes.releases(home, name);
+        Sortie sortie = Homes.sortie();
+        Deploys deploys = new Deploys(sortie);
+        Apps.require(deploys, AppName.require(name));
+        if (deploy != null) {
+            return deployLog(sortie, deploys);
+        }
+        var store = sortie.releases(name);
         String id = release != null ? release
                 : store.currentId().or(() -> store.list().stream().findFirst().map(ReleaseRecord::id))
                         .orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE, name + " has not been deployed yet: no logs"));
-        Path file = home.logsDir(name).resolve((deploy ? "deploy-" : "") + id + ".log");
-        if (!dev.sortie.release.ReleaseId.isValid(id) || !Files.exists(file)) {
-            throw new UserError(ExitCodes.UNAVAILABLE, "no " + (deploy ? "deploy log" : "output") + " for release " + id
-                    + " of " + name + " (" + file + ")");
+        Path file = sortie.home().logsDir(name).resolve(id + ".log");
+        if (!ReleaseId.isValid(id) || !Files.exists(file)) {
+            throw new UserError(ExitCodes.UNAVAILABLE, "no output for release " + id + " of " + name + " (" + file + ")");
         }
         PrintWriter out = spec.commandLine().getOut();
         for (String line : tail(file, lines)) {
@@ -61,6 +70,23 @@ final class LogsCommand implements Callable<Integer> {
         out.flush();
         if (follow) {
             follow(file, out);
+        }
+        return ExitCodes.OK;
+    }
+
+    private int deployLog(Sortie sortie, Deploys deploys) throws IOException, InterruptedException {
+        String id = deploy.isEmpty()
+                ? deploys.latest(name).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE, name + " has no deploys yet"))
+                : deploy;
+        if (!ReleaseId.isValid(id) || !Files.exists(sortie.home().journal(name, id))) {
+            throw new UserError(ExitCodes.UNAVAILABLE, "no deploy " + id + " of " + name + " (see: sortie deploys " + name + ")");
+        }
+        if (follow) {
+            return new DeployRunner(deploys, GitHookCommand.liveOut()).follow(name, id);
+        }
+        PushOutput render = new PushOutput(GitHookCommand.liveOut());
+        for (Journal.Line line : Journal.read(sortie.home().journal(name, id))) {
+            render.accept(line.event());
         }
         return ExitCodes.OK;
     }

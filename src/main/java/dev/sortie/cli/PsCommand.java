@@ -1,6 +1,12 @@
 package dev.sortie.cli;
 
-import dev.sortie.config.SortieHome;
+import dev.sortie.app.Sortie;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.SupervisorClient;
 import java.time.Duration;
@@ -20,12 +26,16 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SortieHome home = Homes.current();
+        Sortie sortie = Homes.sortie();
         var out = spec.commandLine().getOut();
-        SupervisorClient client = new SupervisorClient(home.socket());
+        SupervisorClient client = sortie.daemon();
         if (!client.isRunning()) {
-            out.println("The sortie server is not running, so no apps are (it starts with the first deploy, or: sortie server start).");
-            return ExitCodes.OK;
+            long alive = recordedPids(sortie.home().runDir().resolve("instances.json")).stream()
+                    .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .count();
+            throw new UserError(ExitCodes.UNAVAILABLE, "the sortie server is not running, so nothing supervises the apps"
+                    + (alive > 0 ? " (" + alive + " recorded instance(s) are still running unsupervised)" : "")
+                    + "; start it: sortie server start");
         }
         List<InstanceInfo> instances = client.list();
         if (instances.isEmpty()) {
@@ -34,11 +44,29 @@ final class PsCommand implements Callable<Integer> {
         }
         out.printf("%-20s %-33s %-8s %-6s %-11s %-8s %s%n", "APP", "RELEASE", "PID", "PORT", "STATE", "RESTARTS", "UP");
         for (InstanceInfo i : instances) {
-            String live = Homes.releases(home, i.app()).currentId().map(i.release()::equals).orElse(false) ? " (live)" : "";
+            String live = sortie.releases(i.app()).currentId().map(i.release()::equals).orElse(false) ? " (live)" : "";
             out.printf("%-20s %-33s %-8s %-6d %-11s %-8d %s%n", i.app(), i.release() + live, i.pid() == 0 ? "-" : i.pid(), i.port(),
                     i.state(), i.restarts(), i.startedAt() == null ? "-" : uptime(Duration.between(i.startedAt(), Instant.now())));
         }
         return ExitCodes.OK;
+    }
+
+    /** The pids the daemon's instance record names (whatever its version), to tell whether apps run unsupervised. */
+    static List<Long> recordedPids(Path stateFile) {
+        List<Long> pids = new ArrayList<>();
+        try {
+            if (Files.exists(stateFile)) {
+                for (JsonNode instance : new ObjectMapper().readTree(stateFile.toFile())) {
+                    long pid = instance.path("pid").asLong(0);
+                    if (pid > 0) {
+                        pids.add(pid);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable record says nothing about what runs
+        }
+        return pids;
     }
 
     static String uptime(Duration d) {

@@ -2,48 +2,51 @@ package dev.sortie.cli;
 
 import dev.sortie.exec.Durations;
 import dev.sortie.pipeline.DeployEvent;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * Renders deploy events as push output, Heroku style, and keeps the same text in
- * {@code logs/deploy-<release>.log}. Over git every line arrives prefixed with {@code remote:}.
+ * Renders deploy events as push output, Heroku style: the one renderer behind a push, {@code sortie
+ * deploy}, {@code sortie logs --deploy} and reattaching. Over git every line arrives prefixed with
+ * {@code remote:}. Intents and bookkeeping events print nothing.
  */
-final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
+final class PushOutput implements Consumer<DeployEvent> {
 
     private static final String STEP = "-----> ";
     private static final String INDENT = "       ";
     private static final String FAIL = " !     ";
     private static final String DONE = "=====> ";
 
-    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
 
     private final PrintStream out;
-    private final Function<String, Path> logFileForRelease;
-    private final List<String> pending = new ArrayList<>();
-    private PrintStream log;
 
-    /** @param logFileForRelease where the deploy log of a release goes, or null to keep none */
-    PushOutput(PrintStream out, Function<String, Path> logFileForRelease) {
+    PushOutput(PrintStream out) {
         this.out = out;
-        this.logFileForRelease = logFileForRelease;
     }
 
     @Override
     public synchronized void accept(DeployEvent event) {
         switch (event) {
-            case DeployEvent.Started s -> {
-                openLog(s.releaseId());
-                line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch() + ") as release " + s.releaseId());
+            case DeployEvent.Queued q -> {
             }
+            case DeployEvent.WorkerStarted w -> {
+            }
+            case DeployEvent.StepStarted s -> {
+            }
+            case DeployEvent.StartingInstance s -> {
+            }
+            case DeployEvent.SwitchingNginx s -> {
+            }
+            case DeployEvent.Committing c -> {
+            }
+            case DeployEvent.Aborting a -> {
+            }
+            case DeployEvent.Started s -> line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch()
+                    + ") as release " + s.releaseId());
+            case DeployEvent.HooksLoaded h -> line(columns(STEP, "hooks", h.file() + ": " + (h.hooks().isEmpty() ? "no hooks"
+                    : String.join(", ", h.hooks())) + (h.cached() ? " (cached)" : " (compiled)"), Durations.format(h.took())));
             case DeployEvent.Notice n -> line(STEP + n.line());
             case DeployEvent.Output o -> {
                 String text = printable(o.line());
@@ -51,8 +54,8 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
                     line(INDENT + text);
                 }
             }
-            case DeployEvent.HookRan h -> line(String.format("%s%-17s %-44s %6s", INDENT, h.hook(), h.summary(), Durations.format(h.took())));
-            case DeployEvent.StepDone d -> line(String.format("%s%-17s %-44s %6s", STEP, d.step(), d.summary(), Durations.format(d.took())));
+            case DeployEvent.HookRan h -> line(columns(h.step() == null ? STEP : INDENT, h.hook(), h.summary(), Durations.format(h.took())));
+            case DeployEvent.StepDone d -> line(columns(STEP, d.step().id(), d.summary(), Durations.format(d.took())));
             case DeployEvent.StepFailed f -> {
                 line(String.format("%s%-17s FAILED after %s", STEP, f.step(), Durations.format(f.took())));
                 for (String reasonLine : f.reason().split("\n")) {
@@ -63,18 +66,41 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
                 }
             }
             case DeployEvent.Problem p -> p.lines().forEach(l -> line(FAIL + l));
+            case DeployEvent.Retiring r -> line(STEP + "old release " + String.join(", ", r.releases()) + " drains for "
+                    + Durations.format(r.drain()) + ", then stops");
+            case DeployEvent.Reverted r -> {
+                if (r.siteRestored()) {
+                    line(STEP + "moved traffic back to " + (r.servingRelease() == null ? "nothing (no site: nothing was live)"
+                            : "the previous release " + r.servingRelease()));
+                }
+                if (r.instanceRetired()) {
+                    line(STEP + "the new instance " + (r.drain().isZero() ? "stops" : "drains for " + Durations.format(r.drain())
+                            + ", then stops"));
+                }
+                r.problems().forEach(p -> line(FAIL + "warning: " + p));
+            }
             case DeployEvent.Live l -> line(DONE + l.app() + " " + l.releaseId() + " is live at " + l.url());
             case DeployEvent.Failed f -> {
                 String where = f.step() == null ? "before the first step" : "at " + f.step();
                 String serving = !f.restored()
                         ? "Undoing the deploy failed too (see the warnings above): check what serves with sortie ps and sortie url."
                         : f.previousRelease() == null
-                        ? "Nothing was live before this deploy, and nothing was started."
+                        ? "Nothing was live before this deploy, and nothing was left running."
                         : "The previous release " + f.previousRelease() + " is still serving.";
                 line(DONE + f.app() + " deploy FAILED " + where + ": " + firstLine(f.reason()));
                 line(DONE + serving);
             }
+            case DeployEvent.Skipped s -> {
+                line(DONE + s.app() + " deploy skipped: " + s.reason());
+                if (s.follow() != null) {
+                    line(DONE + "Follow the deploy that runs instead: sortie logs " + s.app() + " --deploy " + s.follow() + " -f");
+                }
+            }
         }
+    }
+
+    private static String columns(String prefix, String name, String summary, String took) {
+        return String.format("%s%-17s %-44s %6s", prefix, name, summary, took);
     }
 
     /** Drops terminal escape sequences and control characters that would garble the pusher's screen. */
@@ -90,33 +116,5 @@ final class PushOutput implements Consumer<DeployEvent>, AutoCloseable {
     private void line(String text) {
         out.println(text);
         out.flush();
-        if (log != null) {
-            log.println(text);
-        } else if (logFileForRelease != null) {
-            pending.add(text); // lines before the release id is known go to the log once it opens
-        }
-    }
-
-    private void openLog(String releaseId) {
-        if (logFileForRelease == null || log != null) {
-            return;
-        }
-        try {
-            Path file = logFileForRelease.apply(releaseId);
-            Files.createDirectories(file.getParent());
-            log = new PrintStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
-                    StandardCharsets.UTF_8);
-            pending.forEach(log::println);
-            pending.clear();
-        } catch (IOException e) {
-            out.println(FAIL + "warning: cannot write the deploy log: " + e.getMessage());
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (log != null) {
-            log.close();
-        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.sortie.cli;
 
 import dev.sortie.config.AppName;
-import dev.sortie.config.SortieHome;
+import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import dev.sortie.release.ReleaseRecord;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -27,9 +28,9 @@ final class ReleasesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SortieHome home = Homes.current();
-        DeployRunner.requireApp(home, AppName.require(name));
-        var store = Homes.releases(home, name);
+        Sortie sortie = Homes.sortie();
+        Apps.require(new Deploys(sortie), AppName.require(name));
+        var store = sortie.releases(name);
         List<ReleaseRecord> releases = store.list();
         var out = spec.commandLine().getOut();
         if (releases.isEmpty()) {

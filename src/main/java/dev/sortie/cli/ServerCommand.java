@@ -1,19 +1,21 @@
 package dev.sortie.cli;
 
-import dev.sortie.config.ServerConfig;
-import dev.sortie.config.SortieHome;
+import dev.sortie.app.Daemon;
+import dev.sortie.app.DaemonProcess;
+import dev.sortie.app.Sortie;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.service.SupervisorClient;
-import dev.sortie.service.SupervisorServer;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sortie server}: the daemon that supervises app instances. */
+/** {@code sortie server}: the daemon that supervises app instances and runs deploys. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Control the sortie server: the daemon that runs and supervises app instances. The first deploy starts it.",
+        description = "Control the sortie server: the daemon that runs deploys and supervises app instances. The first deploy starts it.",
         subcommands = {ServerCommand.Start.class, ServerCommand.Stop.class, ServerCommand.Status.class, ServerCommand.RunServer.class})
 final class ServerCommand implements Runnable {
 
@@ -32,20 +34,20 @@ final class ServerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SortieHome home = Homes.current();
-            ServerControl control = new ServerControl(home);
-            boolean was = control.isRunning();
-            long pid = control.ensureRunning().ping();
+            Sortie sortie = Homes.sortie();
+            boolean was = sortie.daemon().isRunning();
+            SupervisorClient client = DaemonProcess.ensureRunning(sortie);
+            long pid = client.ping();
             var out = spec.commandLine().getOut();
             out.println((was ? "The sortie server was already running" : "Started the sortie server")
-                    + " (pid " + pid + ", socket " + home.socket() + ", log " + home.serverLog() + ").");
-            int instances = control.client().list().size();
+                    + " (pid " + pid + ", socket " + sortie.home().socket() + ", log " + sortie.home().serverLog() + ").");
+            int instances = client.list().size();
             if (instances > 0) {
                 out.println("It runs " + instances + " app instance(s): sortie ps");
             }
-            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), Homes.serverConfig(home).nginx());
+            ManagedNginx nginx = sortie.nginx();
             boolean sites;
-            try (var files = java.nio.file.Files.list(nginx.prepareAndSites())) {
+            try (var files = Files.list(nginx.prepareAndSites())) {
                 sites = files.anyMatch(f -> f.getFileName().toString().endsWith(".conf"));
             }
             if (sites && !nginx.isRunning()) {
@@ -68,10 +70,9 @@ final class ServerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SortieHome home = Homes.current();
-            ServerConfig server = Homes.serverConfig(home);
+            Sortie sortie = Homes.sortie();
             var out = spec.commandLine().getOut();
-            SupervisorClient client = new SupervisorClient(home.socket());
+            SupervisorClient client = sortie.daemon();
             if (client.isRunning()) {
                 int n = client.list().size();
                 client.shutdown();
@@ -79,7 +80,7 @@ final class ServerCommand implements Runnable {
             } else {
                 out.println("The sortie server was not running.");
             }
-            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+            ManagedNginx nginx = sortie.nginx();
             if (nginx.isRunning()) {
                 nginx.stop(Duration.ofSeconds(15));
                 out.println("Stopped the managed nginx.");
@@ -95,18 +96,17 @@ final class ServerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SortieHome home = Homes.current();
-            ServerConfig server = Homes.serverConfig(home);
+            Sortie sortie = Homes.sortie();
             var out = spec.commandLine().getOut();
-            SupervisorClient client = new SupervisorClient(home.socket());
+            SupervisorClient client = sortie.daemon();
             boolean running = client.isRunning();
-            out.println("home:   " + home.root());
+            out.println("home:   " + sortie.home().root());
             if (running) {
                 out.println("server: running, pid " + client.ping() + ", " + client.list().size() + " app instance(s) (sortie ps)");
             } else {
                 out.println("server: not running (sortie server start)");
             }
-            ManagedNginx nginx = new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+            ManagedNginx nginx = sortie.nginx();
             out.println("nginx:  " + nginx.masterPid().map(pid -> "running, pid " + pid + ", listening on "
                     + nginx.listenAddress() + ":" + nginx.port()).orElse("not running (the next deploy starts it)"));
             return running ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
@@ -118,13 +118,11 @@ final class ServerCommand implements Runnable {
     static final class RunServer implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            SortieHome home = Homes.current();
-            ServerConfig server = Homes.serverConfig(home);
-            try (SupervisorServer daemon = new SupervisorServer(home.socket(), home.runDir().resolve("server.pid"), server.stopTimeout(),
-                    home.runDir().resolve("instances.json"))) {
+            Sortie sortie = Homes.sortie();
+            try (Daemon daemon = new Daemon(sortie)) {
                 daemon.start();
-                System.out.println(java.time.Instant.now() + " sortie server " + VersionProvider.version() + " listening on "
-                        + home.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+                LoggerFactory.getLogger(RunServer.class).info("sortie server {} listening on {} (pid {})", VersionProvider.version(),
+                        sortie.home().socket(), ProcessHandle.current().pid());
                 daemon.awaitShutdown();
             }
             return ExitCodes.OK;

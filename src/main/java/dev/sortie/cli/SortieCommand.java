@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             AppsCommand.class,
             DeployCommand.class,
+            DeploysCommand.class,
             PsCommand.class,
             ReleasesCommand.class,
             LogsCommand.class,
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
             ServerCommand.class,
             HooksCommand.class,
             BotsCommand.class,
-            GitHookCommand.class
+            GitHookCommand.class,
+            WorkerCommand.class
         })
 public final class SortieCommand implements Runnable {
 

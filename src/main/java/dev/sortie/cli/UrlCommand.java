@@ -1,7 +1,8 @@
 package dev.sortie.cli;
 
 import dev.sortie.config.AppName;
-import dev.sortie.config.SortieHome;
+import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,11 +21,11 @@ final class UrlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SortieHome home = Homes.current();
-        DeployRunner.requireApp(home, AppName.require(name));
-        var config = Homes.liveConfig(home, name).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
+        Sortie sortie = Homes.sortie();
+        Apps.require(new Deploys(sortie), AppName.require(name));
+        var config = Homes.liveConfig(sortie, name).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
                 name + " has not been deployed yet (push to deploy: git push production main)"));
-        spec.commandLine().getOut().println(Homes.url(home, name, config));
+        spec.commandLine().getOut().println(sortie.url(name, config));
         return ExitCodes.OK;
     }
 }

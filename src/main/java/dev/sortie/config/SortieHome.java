@@ -71,6 +71,15 @@ public record SortieHome(Path root) {
         return appDir(app).resolve("env");
     }
 
+    /** The journals of an app's deploys, one {@code <id>.jsonl} each. */
+    public Path deploysDir(String app) {
+        return appDir(app).resolve("deploys");
+    }
+
+    public Path journal(String app, String deployId) {
+        return deploysDir(app).resolve(deployId + ".jsonl");
+    }
+
     public Path deployLock(String app) {
         return appDir(app).resolve("deploy.lock");
     }

@@ -6,6 +6,7 @@ import dev.sortie.exec.CommandRunner;
 import dev.sortie.hooks.DeployEnv;
 import dev.sortie.hooks.HookException;
 import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.steps.BuildEnvironment;
 import dev.sortie.steps.DeployContext;
@@ -43,7 +44,7 @@ record HookEnvironment(
 
     static HookEnvironment of(DeployContext ctx, Consumer<String> output) {
         return new HookEnvironment(ctx.app(), ctx.commit(), ctx.previous().map(ReleaseRecord::commit), ctx.branch(), ctx.releaseId(),
-                ctx.services().releases().dir(ctx.releaseId()).resolve(dev.sortie.release.ReleaseStore.APP_DIR), ctx.buildDir(),
+                ctx.services().releases().dir(ctx.releaseId()).resolve(ReleaseStore.APP_DIR), ctx.buildDir(),
                 ctx.instance().map(InstanceInfo::port).map(OptionalInt::of).orElse(OptionalInt.empty()),
                 ctx.appEnv(), ctx.previous().isEmpty(), BuildEnvironment.forBuild(ctx), ctx.config().hooks().timeout(), output);
     }

@@ -8,6 +8,8 @@ import dev.sortie.pipeline.StepHooks;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.steps.DeployContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Runs a project's {@code before_<step>} / {@code after_<step>} methods inside the pipeline's {@code call(step)}. */
@@ -54,10 +56,9 @@ final class UpgradeHooksAdapter implements StepHooks<DeployContext> {
         try {
             hooks.onFailure(HookEnvironment.of(ctx, line -> events.accept(new DeployEvent.Notice("on_failure: " + line))), stepId, error,
                     ctx.config().hooks().timeout());
-            events.accept(new DeployEvent.Notice(String.format("%-17s %-44s %6s", ProjectHooks.ON_FAILURE, hooks.className(),
-                    dev.sortie.exec.Durations.format(Duration.ofNanos(System.nanoTime() - start)))));
+            events.accept(new DeployEvent.HookRan(null, ProjectHooks.ON_FAILURE, hooks.className(), Duration.ofNanos(System.nanoTime() - start)));
         } catch (HookFailed e) {
-            java.util.List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             lines.add("on_failure itself failed too (the deploy failure above is the first): " + hooks.className() + "." + e.getMessage());
             lines.addAll(e.details());
             events.accept(new DeployEvent.Problem(lines));

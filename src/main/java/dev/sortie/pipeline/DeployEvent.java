@@ -1,16 +1,72 @@
 package dev.sortie.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Duration;
 import java.util.List;
 
-/** What a deploy reports as it runs; the CLI renders these as push output. */
+/**
+ * What a deploy reports as it runs. Every event is data: it is written to the deploy's journal as
+ * one JSON line, and the CLI renders the journal as push output. Events named for an action
+ * ({@link StartingInstance}, {@link SwitchingNginx}, {@link Committing}, {@link Retiring}) are
+ * intents: they are made durable before the action, so a reconcile knows what may have happened.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = DeployEvent.Queued.class, name = "queued"),
+    @JsonSubTypes.Type(value = DeployEvent.WorkerStarted.class, name = "worker_started"),
+    @JsonSubTypes.Type(value = DeployEvent.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = DeployEvent.HooksLoaded.class, name = "hooks_loaded"),
+    @JsonSubTypes.Type(value = DeployEvent.StepStarted.class, name = "step_started"),
+    @JsonSubTypes.Type(value = DeployEvent.Notice.class, name = "notice"),
+    @JsonSubTypes.Type(value = DeployEvent.Output.class, name = "output"),
+    @JsonSubTypes.Type(value = DeployEvent.HookRan.class, name = "hook_ran"),
+    @JsonSubTypes.Type(value = DeployEvent.StepDone.class, name = "step_done"),
+    @JsonSubTypes.Type(value = DeployEvent.StepFailed.class, name = "step_failed"),
+    @JsonSubTypes.Type(value = DeployEvent.Problem.class, name = "problem"),
+    @JsonSubTypes.Type(value = DeployEvent.StartingInstance.class, name = "starting_instance"),
+    @JsonSubTypes.Type(value = DeployEvent.SwitchingNginx.class, name = "switching_nginx"),
+    @JsonSubTypes.Type(value = DeployEvent.Committing.class, name = "committing"),
+    @JsonSubTypes.Type(value = DeployEvent.Retiring.class, name = "retiring"),
+    @JsonSubTypes.Type(value = DeployEvent.Aborting.class, name = "aborting"),
+    @JsonSubTypes.Type(value = DeployEvent.Reverted.class, name = "reverted"),
+    @JsonSubTypes.Type(value = DeployEvent.Live.class, name = "live"),
+    @JsonSubTypes.Type(value = DeployEvent.Failed.class, name = "failed"),
+    @JsonSubTypes.Type(value = DeployEvent.Skipped.class, name = "skipped"),
+})
 public sealed interface DeployEvent {
 
-    /** The deploy has the lock and is about to run its first step. */
-    record Started(String app, String commit, String branch, String releaseId) implements DeployEvent {
+    /** Whether this event ends the deploy: nothing follows it in the journal. */
+    default boolean terminal() {
+        return false;
     }
 
-    /** A line of information that belongs to no step (waiting for the lock, a skipped ref). */
+    /**
+     * The daemon took the deploy into the app's queue.
+     *
+     * @param kind what asked for it: {@code push} or {@code deploy} (the CLI)
+     * @param by   who asked, for the history (a user name, later an SSH key name)
+     */
+    record Queued(String deployId, String app, String commit, String branch, String kind, String by) implements DeployEvent {
+    }
+
+    /** The daemon handed the deploy to a worker process. */
+    record WorkerStarted(long pid) implements DeployEvent {
+    }
+
+    /** The worker checked the commit out and is about to run its first step. */
+    record Started(String app, String commit, String branch, String releaseId, String previousRelease) implements DeployEvent {
+    }
+
+    /** The project's UpgradeHooks.java was compiled (or taken from the cache) and loaded. */
+    record HooksLoaded(String file, List<String> hooks, boolean cached, Duration took) implements DeployEvent {
+    }
+
+    /** {@code call(step)} began: the before-hook runs next. */
+    record StepStarted(StepId step) implements DeployEvent {
+    }
+
+    /** A line of information that belongs to no step (waiting in the queue, a warning). */
     record Notice(String line) implements DeployEvent {
     }
 
@@ -18,7 +74,7 @@ public sealed interface DeployEvent {
     record Output(StepId step, String line) implements DeployEvent {
     }
 
-    /** A hook ran around a step. */
+    /** A hook ran around a step; {@code step} is null for {@code on_failure}. {@code summary} names the class, or says it failed. */
     record HookRan(StepId step, String hook, String summary, Duration took) implements DeployEvent {
     }
 
@@ -34,8 +90,46 @@ public sealed interface DeployEvent {
     record Problem(List<String> lines) implements DeployEvent {
     }
 
+    /** Intent: an instance of {@code release} is about to start on {@code port}, running {@code run}. */
+    record StartingInstance(String release, int port, List<String> run) implements DeployEvent {
+    }
+
+    /**
+     * Intent: the app's nginx site is about to point at {@code release}. {@code previousSite} is the
+     * site text to put back (null: the app had no site), {@code previousRelease} the release it served.
+     */
+    record SwitchingNginx(String release, String previousSite, String previousRelease) implements DeployEvent {
+    }
+
+    /** Intent: every step passed; the release record and {@code current} are about to name {@code release}. */
+    record Committing(String release) implements DeployEvent {
+    }
+
+    /** Intent: these instances drain for {@code drain}, then stop. */
+    record Retiring(List<String> releases, Duration drain) implements DeployEvent {
+    }
+
+    /**
+     * The worker's verdict: the deploy failed at {@code step} (null: before the first step) and must
+     * be undone. The daemon undoes it once the worker has exited.
+     */
+    record Aborting(StepId step, String reason) implements DeployEvent {
+    }
+
+    /**
+     * What undoing a deploy did: traffic back on {@code servingRelease} (null when nothing was live),
+     * the new instance draining for {@code drain}. {@code problems} lists what could not be undone.
+     */
+    record Reverted(String servingRelease, boolean siteRestored, boolean instanceRetired, Duration drain, List<String> problems)
+            implements DeployEvent {
+    }
+
     /** The release is live. */
     record Live(String app, String releaseId, String url) implements DeployEvent {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
     }
 
     /**
@@ -45,6 +139,22 @@ public sealed interface DeployEvent {
     record Failed(String app, StepId step, String reason, String previousRelease, boolean restored) implements DeployEvent {
         public Failed(String app, StepId step, String reason, String previousRelease) {
             this(app, step, reason, previousRelease, true);
+        }
+
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /**
+     * The deploy never ran: superseded by a newer push of its branch, or cancelled while queued.
+     * {@code follow} is the id of the deploy that runs instead, when there is one.
+     */
+    record Skipped(String app, String reason, String follow) implements DeployEvent {
+        @Override
+        public boolean terminal() {
+            return true;
         }
     }
 }

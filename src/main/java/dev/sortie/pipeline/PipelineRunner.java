@@ -59,17 +59,21 @@ public final class PipelineRunner<C> {
 
     /** {@code before_<step>}, the step, {@code after_<step>}; the after-hook does not run when the step failed. */
     private void call(Step<C> step, C context) throws StepFailure {
+        events.accept(new DeployEvent.StepStarted(step.id()));
         hooks.before(step.id(), context, events);
         long start = System.nanoTime();
-        String summary;
+        StepResult result;
         try {
-            summary = step.run(context, line -> events.accept(new DeployEvent.Output(step.id(), line)));
+            result = step.run(context, line -> events.accept(new DeployEvent.Output(step.id(), line)));
         } catch (StepFailure e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StepFailure("internal error in step " + step.id() + ": " + e, List.of(), e);
         }
-        events.accept(new DeployEvent.StepDone(step.id(), summary, since(start)));
+        if (result.output() != null && context instanceof StepOutputs outputs) {
+            outputs.put(result.output());
+        }
+        events.accept(new DeployEvent.StepDone(step.id(), result.summary(), since(start)));
         hooks.after(step.id(), context, events);
     }
 

@@ -15,8 +15,9 @@ public interface Step<C> {
     /**
      * Does the step's work, printing progress lines to {@code output}.
      *
-     * @return a short summary for the step's line in the push output (e.g. the command it ran)
+     * @return a short summary for the step's line in the push output (e.g. the command it ran), and
+     *         what later steps need of this one
      * @throws StepFailure when the step cannot complete; its message is shown to the pusher
      */
-    String run(C context, Consumer<String> output) throws StepFailure;
+    StepResult run(C context, Consumer<String> output) throws StepFailure;
 }

@@ -1,5 +1,7 @@
 package dev.sortie.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +23,19 @@ public enum StepId {
         this.id = id;
     }
 
+    @JsonValue
     public String id() {
         return id;
     }
 
     public static Optional<StepId> fromId(String id) {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+    }
+
+    /** For the journal: steps are written by id. */
+    @JsonCreator
+    static StepId ofId(String id) {
+        return fromId(id).orElseThrow(() -> new IllegalArgumentException("no step " + id));
     }
 
     public static List<String> ids() {

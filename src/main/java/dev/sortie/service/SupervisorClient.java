@@ -1,11 +1,14 @@
 package dev.sortie.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.net.SocketException;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,13 @@ public final class SupervisorClient implements ServiceBackend {
         send(new SupervisorProtocol.Request("shutdown", null, null, null, null, null));
     }
 
+    /** An op of a {@link SupervisorServer.Extension}: {@code args} as JSON in, the result as {@code type} out. */
+    public <T> T call(String op, Object args, Class<T> type) throws IOException {
+        JsonNode json = SupervisorProtocol.JSON.valueToTree(args);
+        JsonNode result = send(new SupervisorProtocol.Request(op, null, null, null, null, null, json)).result();
+        return SupervisorProtocol.JSON.treeToValue(result, type);
+    }
+
     private SupervisorProtocol.Response send(SupervisorProtocol.Request request) throws IOException {
         SupervisorProtocol.Response response;
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -76,7 +86,7 @@ public final class SupervisorClient implements ServiceBackend {
             ch.shutdownOutput();
             InputStream in = Channels.newInputStream(ch);
             response = SupervisorProtocol.JSON.readValue(in.readAllBytes(), SupervisorProtocol.Response.class);
-        } catch (java.net.SocketException | java.nio.channels.ClosedChannelException e) {
+        } catch (SocketException | ClosedChannelException e) {
             throw new IOException("the sortie server is not answering on " + socket + " (start it: sortie server start): " + e.getMessage(), e);
         }
         if (!response.ok()) {

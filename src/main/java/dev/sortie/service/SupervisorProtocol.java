@@ -2,6 +2,7 @@ package dev.sortie.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,11 +19,18 @@ final class SupervisorProtocol {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    /** {@code op} is one of ping, start, stop, retire, list, shutdown. */
-    record Request(String op, InstanceSpec spec, String app, String release, Long timeoutMillis, Long drainMillis) {
+    /** {@code op} is one of ping, start, stop, retire, list, shutdown, or an op of a {@link SupervisorServer.Extension} (with {@code args}). */
+    record Request(String op, InstanceSpec spec, String app, String release, Long timeoutMillis, Long drainMillis, JsonNode args) {
+        Request(String op, InstanceSpec spec, String app, String release, Long timeoutMillis, Long drainMillis) {
+            this(op, spec, app, release, timeoutMillis, drainMillis, null);
+        }
     }
 
-    record Response(boolean ok, String error, Long pid, List<InstanceInfo> instances) {
+    record Response(boolean ok, String error, Long pid, List<InstanceInfo> instances, JsonNode result) {
+        Response(boolean ok, String error, Long pid, List<InstanceInfo> instances) {
+            this(ok, error, pid, instances, null);
+        }
+
         static Response success() {
             return new Response(true, null, null, null);
         }

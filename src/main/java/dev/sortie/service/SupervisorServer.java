@@ -1,18 +1,27 @@
 package dev.sortie.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code sortie server} daemon: a {@link Supervisor} behind a Unix socket in a 0700 directory,
@@ -20,13 +29,22 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SupervisorServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisorServer.class);
+
+    /** More requests the daemon answers (the deploy queue's): an op name and JSON arguments in, a JSON result out. */
+    public interface Extension {
+        /** The result of {@code op}, or empty when this extension does not know it. */
+        Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException;
+    }
+
     private final Path socket;
     private final Path pidFile;
     private final Duration stopTimeout;
     private final Supervisor supervisor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerSocketChannel channel;
-    private java.nio.channels.FileChannel lockChannel;
+    private volatile Extension extension = (op, args) -> Optional.empty();
+    private FileChannel lockChannel;
     /** Whether this server bound the socket; one that found another server running must not remove that server's files. */
     private boolean bound;
 
@@ -42,17 +60,46 @@ public final class SupervisorServer implements AutoCloseable {
         this.stopTimeout = stopTimeout;
     }
 
+    /** The supervisor as a service backend, for code in the daemon's own process. */
+    public ServiceBackend backend() {
+        return new ServiceBackend() {
+            @Override
+            public InstanceInfo start(InstanceSpec spec) throws IOException {
+                return supervisor.start(spec);
+            }
+
+            @Override
+            public void stop(String app, String release, Duration timeout) throws IOException {
+                supervisor.stop(app, release, timeout);
+            }
+
+            @Override
+            public void retire(String app, String release, Duration drain, Duration timeout) {
+                supervisor.retire(app, release, drain, timeout);
+            }
+
+            @Override
+            public List<InstanceInfo> list() {
+                return supervisor.list();
+            }
+        };
+    }
+
+    public void extend(Extension extension) {
+        this.extension = extension;
+    }
+
     public void start() throws IOException {
         Path dir = socket.getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         // one daemon per home, held for its whole life: two started at once must not both take the socket
-        lockChannel = java.nio.channels.FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held;
+        lockChannel = FileChannel.open(socket.resolveSibling(socket.getFileName() + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock held;
         try {
             held = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             held = null; // held by another server in this same JVM
         }
         if (held == null) {
@@ -87,7 +134,7 @@ public final class SupervisorServer implements AutoCloseable {
                 Thread.ofVirtual().start(() -> serve(client));
             } catch (IOException e) {
                 if (channel.isOpen()) {
-                    System.err.println("sortie server: accept failed: " + e.getMessage());
+                    LOG.warn("accept failed: {}", e.getMessage());
                 }
             }
         }
@@ -107,6 +154,9 @@ public final class SupervisorServer implements AutoCloseable {
                 response = handle(request);
             } catch (IOException | RuntimeException e) {
                 response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response = SupervisorProtocol.Response.error("the sortie server is shutting down");
             }
             out.write(SupervisorProtocol.JSON.writeValueAsBytes(response));
             out.flush();
@@ -115,18 +165,18 @@ public final class SupervisorServer implements AutoCloseable {
                 close();
             }
         } catch (IOException e) {
-            System.err.println("sortie server: client connection failed: " + e.getMessage());
+            LOG.warn("client connection failed: {}", e.getMessage());
         }
     }
 
-    private SupervisorProtocol.Response handle(SupervisorProtocol.Request r) throws IOException {
+    private SupervisorProtocol.Response handle(SupervisorProtocol.Request r) throws IOException, InterruptedException {
         return switch (r.op() == null ? "" : r.op()) {
             case "ping" -> new SupervisorProtocol.Response(true, null, ProcessHandle.current().pid(), null);
             case "list" -> new SupervisorProtocol.Response(true, null, null, supervisor.list());
             case "start" -> {
                 InstanceInfo info = supervisor.start(r.spec());
                 log("started " + info.app() + " " + info.release() + " pid " + info.pid() + " port " + info.port());
-                yield new SupervisorProtocol.Response(true, null, info.pid(), java.util.List.of(info));
+                yield new SupervisorProtocol.Response(true, null, info.pid(), List.of(info));
             }
             case "stop" -> {
                 supervisor.stop(r.app(), r.release(), Duration.ofMillis(r.timeoutMillis() == null ? stopTimeout.toMillis() : r.timeoutMillis()));
@@ -145,12 +195,14 @@ public final class SupervisorServer implements AutoCloseable {
                 supervisor.stopAll(stopTimeout);
                 yield SupervisorProtocol.Response.success();
             }
-            default -> SupervisorProtocol.Response.error("unknown request " + r.op());
+            default -> extension.handle(r.op(), r.args())
+                    .map(result -> new SupervisorProtocol.Response(true, null, null, null, result))
+                    .orElseGet(() -> SupervisorProtocol.Response.error("unknown request " + r.op()));
         };
     }
 
     private static void log(String message) {
-        System.out.println(java.time.Instant.now() + " " + message);
+        LOG.info(message);
     }
 
     @Override

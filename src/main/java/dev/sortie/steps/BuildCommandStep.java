@@ -6,6 +6,7 @@ import dev.sortie.exec.CommandRunner;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,14 +29,14 @@ public class BuildCommandStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         Optional<List<String>> argv = commandFor(ctx);
         if (argv.isEmpty()) {
-            return "skipped: " + (configured(ctx) != null ? "sortie.yml sets steps." + id + ": []" : BuildSystem.detect(ctx.buildDir()).describe());
+            return StepResult.of("skipped: " + (configured(ctx) != null ? "sortie.yml sets steps." + id + ": []" : BuildSystem.detect(ctx.buildDir()).describe()));
         }
         Command command = new Command(argv.get(), ctx.buildDir(), BuildEnvironment.forBuild(ctx));
         runCommand(command, output);
-        return command.display();
+        return StepResult.of(command.display());
     }
 
     /** The argv to run: {@code sortie.yml}'s, else the build system's; empty to skip. */

@@ -4,10 +4,12 @@ import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Moves traffic: renders the app's site for the new instance, validates it, reloads nginx and confirms the switch. */
@@ -21,13 +23,15 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         SiteSwitch sites = ctx.services().sites();
         List<String> domains = ctx.config().domainsFor(ctx.app());
-        int port = ctx.instance().orElseThrow().port();
-        Optional<String> previous;
+        int port = ctx.instance().orElseThrow(() -> new StepFailure("upgrade_service did not run")).port();
         try {
-            previous = sites.switchTo(ctx.app(), ctx.releaseId(), domains, port, ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
+            String previous = readSite(sites, ctx.app());
+            ctx.changes().switchingNginx(ctx.releaseId(), previous,
+                    previous == null ? null : SiteSwitch.releaseNamed(ctx.app(), previous).orElse(null));
+            sites.switchTo(ctx.app(), ctx.releaseId(), domains, port, ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
         } catch (SiteSwitch.SwitchFailed e) {
             throw new StepFailure(e.getMessage().lines().findFirst().orElse("nginx failed"), e.getMessage().lines().skip(1).toList());
         } catch (IOException e) {
@@ -38,7 +42,14 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while switching nginx");
         }
-        ctx.onFailure("switch nginx back to the previous release", () -> sites.restore(ctx.app(), previous));
-        return String.join(" ", domains) + " -> port " + port + " (nginx reloaded, serving " + ctx.releaseId() + ")";
+        return StepResult.of(String.join(" ", domains) + " -> port " + port + " (nginx reloaded, serving " + ctx.releaseId() + ")");
+    }
+
+    private static String readSite(SiteSwitch sites, String app) throws IOException {
+        try {
+            return Files.readString(sites.siteFile(app));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 }

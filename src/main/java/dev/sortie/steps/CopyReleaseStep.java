@@ -3,6 +3,7 @@ package dev.sortie.steps;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import dev.sortie.release.ReleaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class CopyReleaseStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         ReleaseStore store = ctx.services().releases();
         Path appDir = store.staging(ctx.releaseId()).resolve(ReleaseStore.APP_DIR);
         long bytes = 0;
@@ -55,14 +56,15 @@ public final class CopyReleaseStep implements Step<DeployContext> {
                 ctx.artifact().map(a -> a.getFileName().toString()))
                 .orElseThrow(() -> new StepFailure("nothing says how to start this app: add run: to sortie.yml "
                         + "(e.g. run: [java, Server.java]), a Procfile web: line, or build a jar"));
-        ctx.runArgv(run.argv());
+        Path dir;
         try {
-            ctx.releaseDir(store.publish(ctx.releaseId()));
+            dir = store.publish(ctx.releaseId());
         } catch (IOException e) {
             throw new StepFailure("cannot move the release into place: " + e);
         }
         String what = items < 0 ? "whole checkout" : items == 1 ? ctx.artifact().get().getFileName().toString() : items + " items";
-        return String.format(Locale.ROOT, "%s, %.1f MB; run: %s (%s)", what, bytes / 1e6, String.join(" ", run.argv()), run.source());
+        return StepResult.of(String.format(Locale.ROOT, "%s, %.1f MB; run: %s (%s)", what, bytes / 1e6, String.join(" ", run.argv()),
+                run.source()), new StepOutput.ReleaseCopied(dir, run.argv()));
     }
 
     private static Optional<String> readProcfile(Path buildDir) throws StepFailure {

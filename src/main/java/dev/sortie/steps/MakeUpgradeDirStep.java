@@ -3,6 +3,7 @@ package dev.sortie.steps;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import dev.sortie.release.ReleaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ public final class MakeUpgradeDirStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         ReleaseStore store = ctx.services().releases();
         Path staging = store.staging(ctx.releaseId());
         try {
@@ -28,7 +29,6 @@ public final class MakeUpgradeDirStep implements Step<DeployContext> {
         } catch (IOException e) {
             throw new StepFailure("cannot create " + staging + ": " + e);
         }
-        ctx.onFailure("remove the unfinished release dir", () -> DirTree.delete(staging));
-        return ctx.home().root().relativize(store.dir(ctx.releaseId())).toString();
+        return StepResult.of(ctx.home().root().relativize(store.dir(ctx.releaseId())).toString());
     }
 }

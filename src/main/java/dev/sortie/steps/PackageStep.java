@@ -2,6 +2,7 @@ package dev.sortie.steps;
 
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -21,16 +22,15 @@ public final class PackageStep extends BuildCommandStep {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
-        String summary = super.run(ctx, output);
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+        String summary = super.run(ctx, output).summary();
         Optional<String> glob = Optional.ofNullable(ctx.config().artifact())
                 .or(() -> BuildSystem.detect(ctx.buildDir()).artifactGlob());
         if (glob.isEmpty()) {
-            return summary;
+            return StepResult.of(summary);
         }
         Path artifact = find(ctx.buildDir(), glob.get(), ctx.config().artifact() != null);
-        ctx.artifact(artifact);
-        return summary + " -> " + ctx.buildDir().relativize(artifact);
+        return StepResult.of(summary + " -> " + ctx.buildDir().relativize(artifact), new StepOutput.Packaged(artifact));
     }
 
     /** The files matching the glob; with several jars, the one with a Main-Class wins, and plain jars beat sources/javadoc/original. */

@@ -12,6 +12,7 @@ import dev.sortie.config.BotsConfig;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +37,15 @@ public final class RunBotsStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         BotsConfig bots = ctx.config().bots();
         if (!bots.enabled()) {
-            return "smoke bots are off (bots.enabled: false in sortie.yml)";
+            return StepResult.of("smoke bots are off (bots.enabled: false in sortie.yml)");
         }
         Path checkout = ctx.buildDir();
         String tree = bots.treeOrDefault();
         if (!bots.explicit() && !Files.isRegularFile(checkout.resolve(tree))) {
-            return "no bots configured (add " + BotsConfig.DEFAULT_TREE + " to smoke-test every release)";
+            return StepResult.of("no bots configured (add " + BotsConfig.DEFAULT_TREE + " to smoke-test every release)");
         }
         Node node;
         try {
@@ -82,7 +83,8 @@ public final class RunBotsStep implements Step<DeployContext> {
             details.add("every action the bots ran: " + log);
             throw new StepFailure("smoke bots failed: " + result.reason(), details);
         }
-        return result.reason() + " (" + m.runs() + (m.runs() == 1 ? " action" : " actions") + ", worst p99 " + ActionSnapshot.millis(m.worstP99()) + ")";
+        return StepResult.of(result.reason() + " (" + m.runs() + (m.runs() == 1 ? " action" : " actions") + ", worst p99 "
+                + ActionSnapshot.millis(m.worstP99()) + ")");
     }
 
     /** One line per action: {@code POST /api/notes   3 runs: 3 ok, 0 failed, 0 errors; p99 4.1ms}. */

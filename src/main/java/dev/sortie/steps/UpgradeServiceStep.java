@@ -4,16 +4,20 @@ import dev.sortie.config.Healthcheck;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.pipeline.StepResult;
+import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.FreePort;
 import dev.sortie.service.HttpWait;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.InstanceSpec;
 import dev.sortie.service.ServiceBackend;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,9 +31,10 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
     }
 
     @Override
-    public String run(DeployContext ctx, Consumer<String> output) throws StepFailure {
+    public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         ServiceBackend backend = ctx.services().backend();
-        Path workDir = ctx.releaseDir().orElseThrow().resolve(dev.sortie.release.ReleaseStore.APP_DIR);
+        StepOutput.ReleaseCopied release = ctx.release().orElseThrow(() -> new StepFailure("copy_release did not run"));
+        Path workDir = release.dir().resolve(ReleaseStore.APP_DIR);
         Path log = ctx.home().logsDir(ctx.app()).resolve(ctx.releaseId() + ".log");
         InstanceInfo started;
         int port;
@@ -38,16 +43,15 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
             Map<String, String> env = BuildEnvironment.forInstance(ctx, port);
             List<String> argv;
             try {
-                argv = RunCommand.expand(ctx.runArgv(), env);
+                argv = RunCommand.expand(release.run(), env);
             } catch (IllegalArgumentException e) {
                 throw new StepFailure(e.getMessage());
             }
+            ctx.changes().startingInstance(ctx.releaseId(), port, argv);
             started = backend.start(new InstanceSpec(ctx.app(), ctx.releaseId(), workDir.toString(), argv, env, port, log.toString()));
         } catch (IOException e) {
             throw new StepFailure("could not start the new release: " + e.getMessage());
         }
-        ctx.instance(started);
-        ctx.onFailure("stop the new instance", () -> backend.stop(ctx.app(), ctx.releaseId(), ctx.server().stopTimeout()));
         output.accept("started pid " + started.pid() + " on port " + port + "; waiting for GET " + ctx.config().healthcheck().path());
         Healthcheck check = ctx.config().healthcheck();
         long start = System.nanoTime();
@@ -60,8 +64,8 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while waiting for the health check");
         }
-        return String.format(java.util.Locale.ROOT, "pid %d on port %d, healthy in %.1fs", started.pid(), port,
-                Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+        return StepResult.of(String.format(Locale.ROOT, "pid %d on port %d, healthy in %.1fs", started.pid(), port,
+                Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0), new StepOutput.InstanceUp(started));
     }
 
     /** Non-null when the instance has crashed: no point waiting for it. */
@@ -84,7 +88,7 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
         try {
             List<String> lines = Files.readAllLines(log);
             return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(l -> "| " + l).toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return List.of();
         }
     }

@@ -1,0 +1,92 @@
+package dev.sortie.app;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sortie.deploy.Convergence;
+import dev.sortie.deploy.DeployQueue;
+import dev.sortie.service.SupervisorServer;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code sortie server} daemon: the supervisor of app instances and the deploy queue behind
+ * one Unix socket. Deploys run in worker processes it starts; whatever happens to a worker, the
+ * daemon ends its deploy from the journal.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    /** The arguments of the daemon's deploy ops. */
+    record DeployArgs(String app, String commit, String branch, String kind, String by) {
+    }
+
+    record ListArgs(String app, Integer limit) {
+    }
+
+    record CancelArgs(String target, String by) {
+    }
+
+    private final Sortie sortie;
+    private final SupervisorServer server;
+    private final WorkerProcesses workers;
+    private final DeployQueue queue;
+
+    public Daemon(Sortie sortie) {
+        this.sortie = sortie;
+        this.server = new SupervisorServer(sortie.home().socket(), sortie.home().runDir().resolve("server.pid"),
+                sortie.server().stopTimeout(), sortie.home().runDir().resolve("instances.json"));
+        this.workers = new WorkerProcesses(sortie);
+        Convergence convergence = new Convergence(sortie.home(), sortie.server(), server.backend(), sortie.sites(),
+                sortie::url);
+        this.queue = new DeployQueue(sortie.home(), workers, convergence);
+        server.extend(this::handle);
+    }
+
+    /** Binds the socket, adopts the instances it had, ends the deploys a previous daemon left unfinished. */
+    public void start() throws IOException {
+        server.start();
+        workers.warm();
+        queue.recover();
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        server.awaitShutdown();
+    }
+
+    private Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException {
+        return switch (op) {
+            case "deploy" -> {
+                DeployArgs a = JSON.treeToValue(args, DeployArgs.class);
+                String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), a.kind(), a.by()));
+                LOG.info("queued deploy {} of {} ({} {})", id, a.app(), a.branch(), a.commit());
+                yield Optional.of(JSON.valueToTree(Map.of("id", id)));
+            }
+            case "deploys" -> {
+                ListArgs a = JSON.treeToValue(args, ListArgs.class);
+                yield Optional.of(JSON.valueToTree(queue.list(a.app(), a.limit() == null ? 20 : a.limit())));
+            }
+            case "cancel" -> {
+                CancelArgs a = JSON.treeToValue(args, CancelArgs.class);
+                yield Optional.of(JSON.valueToTree(Map.of("message", queue.cancel(a.target(), a.by()))));
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        queue.close();
+        workers.close();
+        server.close();
+    }
+}

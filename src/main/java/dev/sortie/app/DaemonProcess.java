@@ -1,0 +1,63 @@
+package dev.sortie.app;
+
+import dev.sortie.service.SupervisorClient;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the {@code sortie server} daemon on demand, detached so it outlives the push and the SSH session. */
+public final class DaemonProcess {
+
+    /** The daemon did not come up; the message says where to look. */
+    public static final class NotStarted extends IOException {
+        NotStarted(String message) {
+            super(message);
+        }
+    }
+
+    private DaemonProcess() {
+    }
+
+    /** Returns a client to a running daemon, starting one first if needed. */
+    public static SupervisorClient ensureRunning(Sortie sortie) throws IOException {
+        SupervisorClient client = sortie.daemon();
+        if (client.isRunning()) {
+            return client;
+        }
+        Path run = sortie.home().runDir();
+        Files.createDirectories(run);
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+        List<String> argv = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            argv.add("/usr/bin/setsid"); // its own session: no hangup when the pusher's SSH session ends
+        }
+        argv.addAll(sortie.command(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "server", "run"));
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().serverLog().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+        pb.environment().put("SORTIE_HOME", sortie.home().root().toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (client.isRunning()) {
+                return client;
+            }
+            if (!p.isAlive() && p.exitValue() != 0) {
+                break;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new NotStarted("the sortie server did not start; see " + sortie.home().serverLog());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.sortie.app;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.sortie.config.AppConfig;
+import dev.sortie.config.ConfigException;
+import dev.sortie.deploy.DeployState;
+import dev.sortie.deploy.DeployWorker;
+import dev.sortie.deploy.Journal;
+import dev.sortie.git.AppRepository;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.release.ReleaseRecord;
+import dev.sortie.service.SupervisorClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Deploys as their users ask for them: a push or {@code sortie deploy} hands the deploy to the
+ * daemon's queue and follows its journal; {@code sortie deploys} lists and cancels. The branch rule
+ * lives here too, so the git hook and the CLI decide alike.
+ */
+public final class Deploys {
+
+    private final Sortie sortie;
+
+    public Deploys(Sortie sortie) {
+        this.sortie = sortie;
+    }
+
+    /** No app of that name exists. */
+    public static final class NoSuchApp extends IOException {
+        NoSuchApp(String message) {
+            super(message);
+        }
+    }
+
+    public AppRepository requireApp(String app) throws NoSuchApp {
+        if (!Files.isDirectory(sortie.home().repo(app))) {
+            throw new NoSuchApp("no app named " + app + " in " + sortie.home().root() + " (create it: sortie apps create " + app + ")");
+        }
+        return sortie.repo(app);
+    }
+
+    /**
+     * Which branch deploys: the one the live release's sortie.yml names, so a feature branch cannot
+     * promote itself by changing {@code branch:}. Before the first release, the pushed sortie.yml's
+     * (default main); a pushed sortie.yml that does not parse counts as the default.
+     */
+    public String deployBranch(String app, String pushedCommit) throws IOException {
+        AppRepository repo = requireApp(app);
+        Optional<ReleaseRecord> live = sortie.releases(app).currentRecord();
+        if (live.isPresent()) {
+            try {
+                return DeployWorker.configAt(repo, live.get().commit()).branch();
+            } catch (ConfigException | IOException e) {
+                return live.get().branch();
+            }
+        }
+        try {
+            return DeployWorker.configAt(repo, pushedCommit).branch();
+        } catch (ConfigException e) {
+            return AppConfig.defaults().branch();
+        }
+    }
+
+    /** Queues a deploy with the daemon (starting the daemon if needed) and returns its id. */
+    public String enqueue(String app, String commit, String branch, String kind, String by) throws IOException {
+        requireApp(app);
+        SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
+        Map<?, ?> result = daemon.call("deploy", new Daemon.DeployArgs(app, commit, branch, kind, by), Map.class);
+        return (String) result.get("id");
+    }
+
+    /**
+     * Follows a deploy's journal from its first line, handing each event to {@code events}, until the
+     * deploy ends; returns the event that ended it. If the daemon goes away meanwhile, it is started
+     * again, which ends the deploy from its journal.
+     */
+    public DeployEvent follow(String app, String deployId, Consumer<DeployEvent> events) throws IOException, InterruptedException {
+        Path file = sortie.home().journal(app, deployId);
+        if (!Files.exists(file)) {
+            throw new IOException("no deploy " + deployId + " of " + app + " (see: sortie deploys " + app + ")");
+        }
+        Journal.Follower follower = new Journal.Follower(file);
+        long lastDaemonCheck = System.nanoTime();
+        while (true) {
+            for (Journal.Line line : follower.poll()) {
+                events.accept(line.event());
+                if (line.event().terminal()) {
+                    return line.event();
+                }
+            }
+            if (System.nanoTime() - lastDaemonCheck > 2_000_000_000L) {
+                lastDaemonCheck = System.nanoTime();
+                if (!sortie.daemon().isRunning()) {
+                    DaemonProcess.ensureRunning(sortie);
+                }
+            }
+            Thread.sleep(15);
+        }
+    }
+
+    /** The deploy's state as its journal tells it, if there is such a deploy. */
+    public Optional<DeployState> state(String app, String deployId) throws IOException {
+        return DeployState.of(Journal.read(sortie.home().journal(app, deployId)));
+    }
+
+    /** The newest deploys (of one app, or all when {@code app} is null), from the daemon. */
+    public List<DeployState> list(String app, int limit) throws IOException {
+        SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
+        JavaType type = Daemon.JSON.getTypeFactory().constructCollectionType(List.class, DeployState.class);
+        Object raw = daemon.call("deploys", new Daemon.ListArgs(app, limit), Object.class);
+        return Daemon.JSON.convertValue(raw, type);
+    }
+
+    /** Cancels a queued or running deploy (an id, or an app's current one); returns what the daemon did. */
+    public String cancel(String target, String by) throws IOException {
+        SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
+        Map<?, ?> result = daemon.call("cancel", new Daemon.CancelArgs(target, by), Map.class);
+        return (String) result.get("message");
+    }
+
+    /** The id of the newest deploy of an app, if any. */
+    public Optional<String> latest(String app) throws IOException {
+        Path dir = sortie.home().deploysDir(app);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl"))
+                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
+                    .max(String::compareTo);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sortie.app;
+
+import dev.sortie.deploy.DeployWorker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The deploy worker process ({@code sortie deploy-worker}): started by the daemon ahead of need,
+ * it waits for the journal of its deploy on standard input, runs it, and exits. If the daemon dies,
+ * the worker stops at once: the next daemon ends the deploy from its journal.
+ */
+public final class Worker {
+
+    /** Exit codes the daemon reads. */
+    public static final int LIVE = 0;
+    public static final int ABORTED = 1;
+    public static final int NO_WORK = 2;
+    public static final int ORPHANED = 3;
+
+    private Worker() {
+    }
+
+    public static int run(Sortie sortie) throws IOException {
+        ProcessHandle.current().parent().ifPresent(daemon -> daemon.onExit().thenRun(() -> Runtime.getRuntime().halt(ORPHANED)));
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isBlank()) {
+            return NO_WORK; // the daemon went away before it had work for us
+        }
+        DeployWorker worker = new DeployWorker(sortie.home(), sortie.server(), sortie.daemon(), sortie.sites(), sortie.jdkHome(),
+                sortie::url);
+        return switch (worker.run(Path.of(line.strip()))) {
+            case LIVE -> LIVE;
+            case ABORTED -> ABORTED;
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sortie.app;
+
+import dev.sortie.deploy.DeployQueue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploy workers as processes: {@code sortie deploy-worker}, which waits on its standard input for
+ * the journal of the deploy to run. One spare is kept started, so a push does not wait for a JVM
+ * to boot; a worker's own output (a crash, say) goes to {@code run/workers.log}.
+ */
+final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcesses.class);
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xshare:auto");
+
+    private final Sortie sortie;
+    private Process spare;
+
+    WorkerProcesses(Sortie sortie) {
+        this.sortie = sortie;
+    }
+
+    /** Starts the first spare, so the first push does not wait for it either. */
+    synchronized void warm() {
+        try {
+            spare = launch();
+        } catch (IOException e) {
+            LOG.warn("could not start a spare deploy worker: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized DeployQueue.Worker take() throws IOException {
+        Process p = spare != null && spare.isAlive() ? spare : launch();
+        spare = null;
+        Thread.ofVirtual().start(this::warm);
+        return new ProcessWorker(p);
+    }
+
+    private Process launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(sortie.command(JVM_OPTIONS, "deploy-worker"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().runDir().resolve("workers.log").toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+        pb.environment().put("SORTIE_HOME", sortie.home().root().toString());
+        return pb.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (spare != null) {
+            spare.destroy();
+        }
+    }
+
+    private record ProcessWorker(Process process) implements DeployQueue.Worker {
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void go(Path journal) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((journal + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            in.close();
+        }
+
+        @Override
+        public int waitFor() throws InterruptedException {
+            return process.waitFor();
+        }
+
+        @Override
+        public void kill() {
+            // its builds first: a killed worker must not leave a mvn running
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+}

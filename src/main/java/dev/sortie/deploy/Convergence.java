@@ -1,0 +1,182 @@
+package dev.sortie.deploy;
+
+import dev.sortie.config.AppConfig;
+import dev.sortie.config.ConfigException;
+import dev.sortie.config.ServerConfig;
+import dev.sortie.config.SortieHome;
+import dev.sortie.git.AppRepository;
+import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.pipeline.DeployLock;
+import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
+import dev.sortie.service.InstanceInfo;
+import dev.sortie.service.ServiceBackend;
+import dev.sortie.steps.DirTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends a deploy whose worker is gone, in the daemon: observes the world, asks the {@link Reconciler}
+ * what to do, does it, and journals the outcome. Undo moves traffic back first, then drains the new
+ * instance as long as the forward switch drains the old one.
+ */
+public final class Convergence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Convergence.class);
+    private static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(15);
+
+    private final SortieHome home;
+    private final ServerConfig server;
+    private final ServiceBackend backend;
+    private final SiteSwitch sites;
+    private final BiFunction<String, AppConfig, String> url;
+
+    public Convergence(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, BiFunction<String, AppConfig, String> url) {
+        this.home = home;
+        this.server = server;
+        this.backend = backend;
+        this.sites = sites;
+        this.url = url;
+    }
+
+    /** What the daemon sees of a deploy's app right now. */
+    Reconciler.World observe(DeployState deploy) throws IOException {
+        String app = deploy.app();
+        ReleaseStore store = store(app);
+        Set<String> instances = backend.list().stream()
+                .filter(i -> i.app().equals(app) && !InstanceInfo.STOPPING.equals(i.state()))
+                .map(InstanceInfo::release)
+                .collect(Collectors.toSet());
+        return new Reconciler.World(siteRelease(app), store.currentId(), instances,
+                Files.exists(store.dir(deploy.deployId()).resolve(ReleaseStore.RECORD)), Files.exists(store.staging(deploy.deployId())));
+    }
+
+    /** The release the app's nginx site names, if it has one. */
+    Optional<String> siteRelease(String app) throws IOException {
+        return sites.servedRelease(app);
+    }
+
+    /**
+     * Reconciles one deploy from its journal; nothing happens when it already ended.
+     *
+     * @param death why its worker is gone (see {@link Reconciler#plan}); null when it recorded its own failure
+     */
+    public void reconcile(Path journalFile, String death) throws IOException {
+        Optional<DeployState> read = DeployState.of(Journal.read(journalFile));
+        if (read.isEmpty() || read.get().finished()) {
+            return;
+        }
+        DeployState deploy = read.get();
+        try (DeployLock lock = DeployLock.acquire(home.deployLock(deploy.app()), "reconcile of " + deploy.deployId(), who -> { });
+                Journal journal = Journal.open(journalFile)) {
+            List<Reconciler.Action> plan = Reconciler.plan(deploy, observe(deploy), death);
+            LOG.info("reconciling {} {}: {}", deploy.app(), deploy.deployId(), plan);
+            execute(deploy, plan, journal);
+        }
+    }
+
+    private void execute(DeployState deploy, List<Reconciler.Action> plan, Journal journal) throws IOException {
+        String app = deploy.app();
+        ReleaseStore store = store(app);
+        List<String> problems = new ArrayList<>();
+        boolean restored = false;
+        boolean retired = false;
+        String serving = deploy.previousRelease();
+        for (Reconciler.Action action : plan) {
+            try {
+                switch (action) {
+                    case Reconciler.Action.RestoreSite r -> {
+                        restoreSite(deploy, r);
+                        restored = true;
+                    }
+                    case Reconciler.Action.RetireInstance r -> {
+                        backend.retire(app, r.release(), r.drain() ? server.drain() : Duration.ZERO, server.stopTimeout());
+                        retired = true;
+                    }
+                    case Reconciler.Action.RemoveStaging r -> DirTree.delete(store.staging(deploy.deployId()));
+                    case Reconciler.Action.RecordFailure r -> store.writeRecord(record(deploy, ReleaseRecord.FAILED,
+                            r.step() == null ? null : r.step().id(), r.reason()));
+                    case Reconciler.Action.RecordLive r -> store.writeRecord(record(deploy, ReleaseRecord.LIVE, null, null));
+                    case Reconciler.Action.SwitchCurrent r -> store.switchCurrent(deploy.deployId());
+                    case Reconciler.Action.RetireOthers r -> DeployWorker.retireOthers(app, deploy.deployId(), server, backend, journal);
+                    case Reconciler.Action.FinishLive r -> journal.appendDurably(new DeployEvent.Live(app, deploy.deployId(), liveUrl(deploy)));
+                    case Reconciler.Action.FinishFailed f -> {
+                        if (restored || retired || !problems.isEmpty()) {
+                            journal.appendDurably(new DeployEvent.Reverted(serving, restored, retired,
+                                    deploy.switching() != null ? server.drain() : Duration.ZERO, problems));
+                        }
+                        journal.appendDurably(new DeployEvent.Failed(app, f.step(), f.reason(), f.previousRelease(), problems.isEmpty()));
+                    }
+                }
+            } catch (IOException | SiteSwitch.SwitchFailed | RuntimeException e) {
+                LOG.warn("reconcile of {} {}: {} failed", app, deploy.deployId(), action, e);
+                problems.add("could not " + describe(action) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Puts the previous site back and waits until nginx answers from the previous release (or, with no site, from none). */
+    private void restoreSite(DeployState deploy, Reconciler.Action.RestoreSite r) throws IOException, SiteSwitch.SwitchFailed {
+        AppConfig config;
+        try {
+            config = DeployWorker.configAt(new AppRepository(home.repo(deploy.app())), deploy.commit());
+        } catch (ConfigException e) {
+            config = AppConfig.defaults();
+        }
+        String host = config.domainsFor(deploy.app()).getFirst();
+        try {
+            sites.restoreAndConfirm(deploy.app(), Optional.ofNullable(r.previousSite()), Optional.ofNullable(r.release()), host,
+                    config.healthcheck().path(), SWITCH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while moving traffic back");
+        }
+    }
+
+    private String liveUrl(DeployState deploy) {
+        try {
+            return url.apply(deploy.app(), DeployWorker.configAt(new AppRepository(home.repo(deploy.app())), deploy.commit()));
+        } catch (IOException | ConfigException e) {
+            return url.apply(deploy.app(), AppConfig.defaults());
+        }
+    }
+
+    private static String describe(Reconciler.Action action) {
+        return switch (action) {
+            case Reconciler.Action.RestoreSite r -> "move traffic back to " + (r.release() == null ? "nothing" : r.release());
+            case Reconciler.Action.RetireInstance r -> "stop the new instance " + r.release();
+            case Reconciler.Action.RemoveStaging r -> "remove the unfinished release dir";
+            case Reconciler.Action.RecordFailure r -> "record the failed release";
+            case Reconciler.Action.RecordLive r -> "record the live release";
+            case Reconciler.Action.SwitchCurrent r -> "point current at the release";
+            case Reconciler.Action.RetireOthers r -> "retire the old instances";
+            case Reconciler.Action.FinishLive r -> "journal the live release";
+            case Reconciler.Action.FinishFailed r -> "journal the failure";
+        };
+    }
+
+    private static ReleaseRecord record(DeployState deploy, String outcome, String failedStep, String reason) {
+        List<ReleaseRecord.StepTime> steps = deploy.done().stream()
+                .map(d -> new ReleaseRecord.StepTime(d.step().id(), d.took().toMillis() / 1000.0, true))
+                .toList();
+        var instance = deploy.instance();
+        return new ReleaseRecord(deploy.deployId(), deploy.app(), deploy.commit(), deploy.branch(), deploy.queuedAt(), Instant.now(),
+                outcome, failedStep, reason, steps, instance == null ? 0 : instance.port(), instance == null ? List.of() : instance.run());
+    }
+
+    private ReleaseStore store(String app) {
+        return new ReleaseStore(home.releasesDir(app), home.current(app));
+    }
+}

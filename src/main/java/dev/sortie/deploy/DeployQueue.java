@@ -1,0 +1,377 @@
+package dev.sortie.deploy;
+
+import dev.sortie.config.AppName;
+import dev.sortie.config.SortieHome;
+import dev.sortie.git.AppRepository;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.release.ReleaseId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's deploy queue: each app's deploys run one at a time, in arrival order, each in a
+ * worker process. A queued push whose branch has moved on by the time its turn comes is skipped
+ * as superseded. When a worker exits without finishing its deploy (it failed, died, was killed or
+ * cancelled), {@link Convergence} ends the deploy from its journal before the next one starts.
+ */
+public final class DeployQueue implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeployQueue.class);
+
+    /** Starts worker processes. */
+    public interface Workers {
+        /** A worker that will run the deploy journalled in {@code journal}; the deploy starts once {@link Worker#go} is called. */
+        Worker take() throws IOException;
+    }
+
+    /** A started worker process, waiting to be told which deploy to run. */
+    public interface Worker {
+        long pid();
+
+        void go(Path journal) throws IOException;
+
+        /** Waits for the process to end; returns its exit code. */
+        int waitFor() throws InterruptedException;
+
+        void kill();
+    }
+
+    /** A request to deploy, as a pusher or the CLI makes it. */
+    public record Request(String app, String commit, String branch, String kind, String by) {
+    }
+
+    private final SortieHome home;
+    private final Workers workers;
+    private final Convergence convergence;
+    private final Map<String, Deque<String>> queues = new HashMap<>();
+    private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, Thread> runners = new HashMap<>();
+    private final CountDownLatch recovered = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private record Running(String deployId, Worker worker, String[] cancelledBy) {
+    }
+
+    public DeployQueue(SortieHome home, Workers workers, Convergence convergence) {
+        this.home = home;
+        this.workers = workers;
+        this.convergence = convergence;
+    }
+
+    /** Queues a deploy and returns its id; its journal exists (with the Queued line on disk) when this returns. */
+    public String enqueue(Request r) throws IOException, InterruptedException {
+        AppName.require(r.app());
+        if (!Files.isDirectory(home.repo(r.app()))) {
+            throw new IOException("no app named " + r.app());
+        }
+        awaitRecovered();
+        synchronized (this) {
+            String id = ReleaseId.unique(Instant.now(), r.commit(), this::taken);
+            Deque<String> queue = queues.computeIfAbsent(r.app(), a -> new ArrayDeque<>());
+            try (Journal journal = Journal.open(home.journal(r.app(), id))) {
+                journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by()));
+                Running now = running.get(r.app());
+                int ahead = queue.size() + (now == null ? 0 : 1);
+                if (ahead > 0) {
+                    journal.accept(new DeployEvent.Notice(r.app() + ": queued behind " + ahead + (ahead == 1 ? " deploy" : " deploys")
+                            + (now == null ? "" : " (running: " + now.deployId() + ")")));
+                }
+            }
+            queue.addLast(id);
+            startRunner(r.app());
+            return id;
+        }
+    }
+
+    private boolean taken(String id) {
+        for (String app : queues.keySet()) {
+            if (Files.exists(home.journal(app, id))) {
+                return true;
+            }
+        }
+        try (Stream<Path> apps = Files.list(home.appsDir())) {
+            return apps.anyMatch(a -> Files.exists(a.resolve("deploys").resolve(id + ".jsonl"))
+                    || Files.exists(a.resolve("releases").resolve(id)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private synchronized void startRunner(String app) {
+        Thread t = runners.get(app);
+        if (t == null || !t.isAlive()) {
+            runners.put(app, Thread.ofVirtual().name("sortie-deploys-" + app).start(() -> runQueue(app)));
+        }
+    }
+
+    private void runQueue(String app) {
+        while (!closed) {
+            String id;
+            synchronized (this) {
+                Deque<String> queue = queues.get(app);
+                id = queue == null ? null : queue.pollFirst();
+                if (id == null) {
+                    runners.remove(app);
+                    return;
+                }
+            }
+            try {
+                runOne(app, id);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("deploy {} of {} could not run", id, app, e);
+                try {
+                    convergence.reconcile(home.journal(app, id), "the sortie server could not run it: " + e.getMessage());
+                } catch (IOException | RuntimeException again) {
+                    LOG.error("and could not be reconciled", again);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void runOne(String app, String id) throws IOException, InterruptedException {
+        Path file = home.journal(app, id);
+        DeployState state = DeployState.of(Journal.read(file)).orElseThrow(() -> new IOException(file + " has no queued line"));
+        if (state.finished()) {
+            return; // cancelled while queued
+        }
+        Optional<String> supersededBy = supersededBy(state);
+        if (supersededBy.isPresent()) {
+            String follow = latestDeployOf(app, supersededBy.get()).orElse(null);
+            try (Journal journal = Journal.open(file)) {
+                journal.appendDurably(new DeployEvent.Skipped(app, "superseded by " + supersededBy.get().substring(0, 7)
+                        + ": " + state.branch() + " moved on before this deploy's turn came", follow));
+            }
+            return;
+        }
+        Worker worker = workers.take();
+        String[] cancelledBy = {null};
+        synchronized (this) {
+            running.put(app, new Running(id, worker, cancelledBy));
+        }
+        int exit;
+        try {
+            try (Journal journal = Journal.open(file)) {
+                journal.appendDurably(new DeployEvent.WorkerStarted(worker.pid()));
+            }
+            worker.go(file);
+            exit = worker.waitFor();
+        } finally {
+            synchronized (this) {
+                running.remove(app);
+            }
+        }
+        DeployState after = DeployState.of(Journal.read(file)).orElseThrow();
+        if (after.finished()) {
+            return;
+        }
+        String death;
+        if (cancelledBy[0] != null) {
+            death = "cancelled by " + cancelledBy[0];
+        } else if (exit == 1 && after.aborting() != null) {
+            death = null;
+        } else {
+            death = exit > 128 ? "signal " + (exit - 128) : "exit " + exit;
+        }
+        convergence.reconcile(file, death);
+    }
+
+    /** For a push: the branch's tip when it is no longer this deploy's commit. */
+    private Optional<String> supersededBy(DeployState state) throws IOException {
+        if (!"push".equals(state.kind())) {
+            return Optional.empty();
+        }
+        Optional<String> tip = new AppRepository(home.repo(state.app())).resolve("refs/heads/" + state.branch());
+        return tip.filter(t -> !t.equals(state.commit()));
+    }
+
+    private Optional<String> latestDeployOf(String app, String commit) throws IOException {
+        return journals(app).stream()
+                .sorted(Comparator.reverseOrder())
+                .map(this::stateOf)
+                .flatMap(Optional::stream)
+                .filter(s -> s.commit().equals(commit))
+                .map(DeployState::deployId)
+                .findFirst();
+    }
+
+    /**
+     * Cancels a deploy: a queued one never runs; a running one's worker is killed and the deploy undone
+     * with the same guarantees as a failure. {@code target} is a deploy id or an app (its running or next deploy).
+     *
+     * @return what was done, for the person who asked
+     */
+    public String cancel(String target, String by) throws IOException, InterruptedException {
+        awaitRecovered();
+        Worker toKill = null;
+        String message;
+        synchronized (this) {
+            Optional<String[]> found = find(target);
+            if (found.isEmpty()) {
+                throw new IOException("no queued or running deploy " + (AppName.isValid(target) ? "of " : "") + target
+                        + " (see: sortie deploys)");
+            }
+            String app = found.get()[0];
+            String id = found.get()[1];
+            Running r = running.get(app);
+            if (r != null && r.deployId().equals(id)) {
+                DeployState state = stateOf(home.journal(app, id)).orElseThrow();
+                if (state.committing()) {
+                    return "deploy " + id + " of " + app + " has already committed; it finishes going live (roll back afterwards instead)";
+                }
+                r.cancelledBy()[0] = by;
+                toKill = r.worker();
+                message = "cancelled deploy " + id + " of " + app + " during " + state.where() + "; it is being undone (the previous"
+                        + " release keeps serving)";
+            } else {
+                queues.get(app).remove(id);
+                try (Journal journal = Journal.open(home.journal(app, id))) {
+                    journal.appendDurably(new DeployEvent.Skipped(app, "cancelled by " + by + " before it started", null));
+                }
+                message = "cancelled queued deploy " + id + " of " + app;
+            }
+        }
+        if (toKill != null) {
+            toKill.kill();
+        }
+        return message;
+    }
+
+    /** [app, id] of the deploy a cancel means: the id itself, or an app's running deploy, else its next queued one. */
+    private Optional<String[]> find(String target) {
+        for (Map.Entry<String, Deque<String>> e : queues.entrySet()) {
+            Running r = running.get(e.getKey());
+            if (e.getKey().equals(target)) {
+                if (r != null) {
+                    return Optional.of(new String[] {e.getKey(), r.deployId()});
+                }
+                return Optional.ofNullable(e.getValue().peekFirst()).map(id -> new String[] {e.getKey(), id});
+            }
+            if (r != null && r.deployId().equals(target) || e.getValue().contains(target)) {
+                return Optional.of(new String[] {e.getKey(), target});
+            }
+        }
+        for (Map.Entry<String, Running> e : running.entrySet()) {
+            if (e.getKey().equals(target) || e.getValue().deployId().equals(target)) {
+                return Optional.of(new String[] {e.getKey(), e.getValue().deployId()});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every deploy of {@code app} (all apps when null), newest first, at most {@code limit}. */
+    public List<DeployState> list(String app, int limit) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String a : app == null ? apps() : List.of(AppName.require(app))) {
+            files.addAll(journals(a));
+        }
+        return files.stream()
+                .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                .limit(limit)
+                .map(this::stateOf)
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
+    /**
+     * At daemon start: a deploy whose worker was running when the daemon went away is ended (its
+     * worker killed if it still runs); deploys that were queued are queued again, in order.
+     */
+    public void recover() throws IOException {
+        try {
+            for (String app : apps()) {
+                List<String> requeue = new ArrayList<>();
+                for (Path file : journals(app).stream().sorted().toList()) {
+                    Optional<DeployState> state = stateOf(file);
+                    if (state.isEmpty() || state.get().finished()) {
+                        continue;
+                    }
+                    Long pid = state.get().workerPid();
+                    if (pid == null) {
+                        requeue.add(state.get().deployId());
+                        continue;
+                    }
+                    String death = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                            .filter(DeployQueue::isWorker)
+                            .map(h -> {
+                                h.destroyForcibly();
+                                h.onExit().join();
+                                return "stopped when the sortie server restarted";
+                            })
+                            .orElse("it was gone when the sortie server restarted");
+                    LOG.info("deploy {} of {} had no live worker: {}", state.get().deployId(), app, death);
+                    convergence.reconcile(file, death);
+                }
+                if (!requeue.isEmpty()) {
+                    synchronized (this) {
+                        queues.computeIfAbsent(app, a -> new ArrayDeque<>()).addAll(requeue);
+                        startRunner(app);
+                    }
+                    LOG.info("queued again for {}: {}", app, requeue);
+                }
+            }
+        } finally {
+            recovered.countDown();
+        }
+    }
+
+    private static boolean isWorker(ProcessHandle h) {
+        return h.info().arguments().map(args -> List.of(args).contains("deploy-worker")).orElse(true);
+    }
+
+    private void awaitRecovered() throws InterruptedException, IOException {
+        if (!recovered.await(60, TimeUnit.SECONDS)) {
+            throw new IOException("the sortie server is still recovering its deploys; try again in a moment");
+        }
+    }
+
+    private Optional<DeployState> stateOf(Path file) {
+        try {
+            return DeployState.of(Journal.read(file));
+        } catch (IOException e) {
+            LOG.warn("cannot read {}", file, e);
+            return Optional.empty();
+        }
+    }
+
+    private List<String> apps() throws IOException {
+        if (!Files.isDirectory(home.appsDir())) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(home.appsDir())) {
+            return dirs.map(p -> p.getFileName().toString()).filter(AppName::isValid).sorted().toList();
+        }
+    }
+
+    private List<Path> journals(String app) throws IOException {
+        Path dir = home.deploysDir(app);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

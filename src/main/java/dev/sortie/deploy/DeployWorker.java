@@ -1,0 +1,191 @@
+package dev.sortie.deploy;
+
+import dev.sortie.config.AppConfig;
+import dev.sortie.config.ConfigException;
+import dev.sortie.config.ConfigLoader;
+import dev.sortie.config.ServerConfig;
+import dev.sortie.config.SortieHome;
+import dev.sortie.git.AppRepository;
+import dev.sortie.hooks.runtime.HookCache;
+import dev.sortie.hooks.runtime.HookCompileException;
+import dev.sortie.hooks.runtime.ProjectHooks;
+import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.pipeline.DeployLock;
+import dev.sortie.pipeline.PipelineRunner;
+import dev.sortie.pipeline.StepId;
+import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
+import dev.sortie.service.InstanceInfo;
+import dev.sortie.service.ServiceBackend;
+import dev.sortie.steps.DeployContext;
+import dev.sortie.steps.DeployFacts;
+import dev.sortie.steps.DirTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Runs one queued deploy, in the worker process the daemon started for it: checks the commit out,
+ * loads the project's hooks, runs the pipeline and, when every step passed, commits (release
+ * record, {@code current}, old instances retired). Every event goes to the deploy's journal. On a
+ * failure it only records its verdict ({@link DeployEvent.Aborting}): the daemon undoes the deploy
+ * once this process has exited, the same way it undoes one whose worker died.
+ */
+public final class DeployWorker {
+
+    /** How the worker ended: the process exit code follows from it. */
+    public enum Result { LIVE, ABORTED }
+
+    private final SortieHome home;
+    private final ServerConfig server;
+    private final ServiceBackend backend;
+    private final SiteSwitch sites;
+    private final Path jdkHome;
+    private final BiFunction<String, AppConfig, String> url;
+
+    /** @param url the URL an app with this config answers on, for the live line */
+    public DeployWorker(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, Path jdkHome,
+            BiFunction<String, AppConfig, String> url) {
+        this.home = home;
+        this.server = server;
+        this.backend = backend;
+        this.sites = sites;
+        this.jdkHome = jdkHome;
+        this.url = url;
+    }
+
+    /** Runs the deploy whose journal is {@code journalFile}; its first line says what to deploy. */
+    public Result run(Path journalFile) throws IOException {
+        DeployState queued = DeployState.of(Journal.read(journalFile))
+                .orElseThrow(() -> new IOException(journalFile + " does not start with a queued deploy"));
+        String app = queued.app();
+        try (Journal journal = Journal.open(journalFile);
+                DeployLock lock = DeployLock.acquire(home.deployLock(app), "deploy " + queued.deployId() + " (pid "
+                        + ProcessHandle.current().pid() + ")", who -> journal.accept(new DeployEvent.Notice(
+                        "waiting for the deploy lock: held by " + who)))) {
+            return deploy(queued, journal);
+        }
+    }
+
+    private Result deploy(DeployState queued, Journal journal) throws IOException {
+        String app = queued.app();
+        String releaseId = queued.deployId();
+        ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
+        Optional<ReleaseRecord> previous = store.currentRecord();
+        Instant started = Instant.now();
+        journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId,
+                previous.map(ReleaseRecord::id).orElse(null)));
+
+        AppRepository repo = new AppRepository(home.repo(app));
+        AppConfig config;
+        try {
+            config = configAt(repo, queued.commit());
+            DomainClaims.check(app, config.domainsFor(app), home, sites);
+        } catch (ConfigException e) {
+            return abort(journal, null, e.getMessage());
+        }
+        Path buildDir = home.buildsDir(app).resolve(releaseId);
+        deleteQuietly(home.buildsDir(app), journal); // builds of earlier deploys; we hold the lock, so none is in use
+        repo.checkout(queued.commit(), buildDir);
+
+        ProjectHooks hooks;
+        try {
+            hooks = loadHooks(app, config, buildDir, journal);
+        } catch (HookCompileException e) {
+            journal.accept(new DeployEvent.Problem(e.details()));
+            return abort(journal, null, e.getMessage());
+        }
+
+        DeployFacts facts = new DeployFacts(home, app, config, server, queued.commit(), queued.branch(), releaseId, buildDir, previous,
+                AppEnvFile.read(home.envFile(app)), jdkHome);
+        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
+        UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
+        PipelineRunner.Outcome outcome = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, journal).run(ctx);
+        return switch (outcome) {
+            case PipelineRunner.Outcome.Completed done -> commit(ctx, started, done, journal);
+            case PipelineRunner.Outcome.Failed failed -> {
+                hookAdapter.onFailure(ctx, failed.step(), failed.failure(), journal);
+                yield abort(journal, failed.step(), failed.failure().getMessage());
+            }
+        };
+    }
+
+    /** Every step passed: the record and {@code current} name the release, then the old instances drain. */
+    private Result commit(DeployContext ctx, Instant started, PipelineRunner.Outcome done, Journal journal) throws IOException {
+        journal.appendDurably(new DeployEvent.Committing(ctx.releaseId()));
+        ReleaseStore store = ctx.services().releases();
+        store.writeRecord(record(ctx, started, done));
+        store.switchCurrent(ctx.releaseId());
+        retireOthers(ctx.app(), ctx.releaseId(), server, backend, journal);
+        deleteQuietly(ctx.buildDir(), journal);
+        journal.appendDurably(new DeployEvent.Live(ctx.app(), ctx.releaseId(), url.apply(ctx.app(), ctx.config())));
+        return Result.LIVE;
+    }
+
+    private static Result abort(Journal journal, StepId step, String reason) throws IOException {
+        journal.appendDurably(new DeployEvent.Aborting(step, reason));
+        return Result.ABORTED;
+    }
+
+    /** Drains and stops every instance of {@code app} but {@code live}'s; the intent is journalled first. */
+    static void retireOthers(String app, String live, ServerConfig server, ServiceBackend backend, Journal journal) throws IOException {
+        List<String> old = backend.list().stream()
+                .filter(i -> i.app().equals(app) && !i.release().equals(live) && !InstanceInfo.STOPPING.equals(i.state()))
+                .map(InstanceInfo::release)
+                .toList();
+        if (old.isEmpty()) {
+            return;
+        }
+        journal.appendDurably(new DeployEvent.Retiring(old, server.drain()));
+        for (String release : old) {
+            backend.retire(app, release, server.drain(), server.stopTimeout());
+        }
+    }
+
+    /** Reads and validates sortie.yml at a commit; absent means all defaults. */
+    public static AppConfig configAt(AppRepository repo, String commit) throws IOException {
+        Optional<String> text = repo.readFile(commit, AppConfig.FILE_NAME);
+        return text.isEmpty() ? AppConfig.defaults() : ConfigLoader.parseApp(text.get(), AppConfig.FILE_NAME);
+    }
+
+    /** Compiles (or takes from the cache) and loads the project's hooks; no hooks file means no hooks, silently. */
+    private ProjectHooks loadHooks(String app, AppConfig config, Path buildDir, Journal journal) throws IOException, HookCompileException {
+        Path source = buildDir.resolve(config.hooks().file());
+        if (!Files.isRegularFile(source)) {
+            return ProjectHooks.NONE;
+        }
+        long start = System.nanoTime();
+        HookCache.Entry entry = new HookCache(home.appDir(app).resolve("hooks-cache")).get(source, config.hooks().file());
+        ProjectHooks hooks = ProjectHooks.load(entry, StepId.ids());
+        journal.accept(new DeployEvent.HooksLoaded(config.hooks().file(), hooks.names(), entry.cached(),
+                Duration.ofNanos(System.nanoTime() - start)));
+        return hooks;
+    }
+
+    /** The release record of a deploy whose steps all passed. */
+    static ReleaseRecord record(DeployContext ctx, Instant started, PipelineRunner.Outcome result) {
+        List<ReleaseRecord.StepTime> steps = result.timings().stream()
+                .map(t -> new ReleaseRecord.StepTime(t.step().id(), t.took().toMillis() / 1000.0, t.ok()))
+                .toList();
+        int port = ctx.instance().map(InstanceInfo::port).orElse(0);
+        List<String> run = ctx.release().map(r -> r.run()).orElse(List.of());
+        return new ReleaseRecord(ctx.releaseId(), ctx.app(), ctx.commit(), ctx.branch(), started, Instant.now(), ReleaseRecord.LIVE,
+                null, null, steps, port, run);
+    }
+
+    /** Build dirs are scratch: failing to delete one is worth a warning, never a failed deploy. */
+    private static void deleteQuietly(Path dir, Journal journal) {
+        try {
+            DirTree.delete(dir);
+        } catch (IOException | UncheckedIOException e) {
+            journal.accept(new DeployEvent.Notice("warning: could not delete the build dir " + dir + ": " + e));
+        }
+    }
+}
