@@ -25,10 +25,9 @@ class PushOutputTest {
     private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
     private List<String> render(DeployEvent... events) {
-        try (PushOutput out = new PushOutput(stream, null)) {
-            for (DeployEvent e : events) {
-                out.accept(e);
-            }
+        PushOutput out = new PushOutput(stream);
+        for (DeployEvent e : events) {
+            out.accept(e);
         }
         return lines();
     }
@@ -40,7 +39,7 @@ class PushOutputTest {
     @Test
     void startedNamesCommitBranchAndRelease() {
         assertEquals(List.of("-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE),
-                render(new DeployEvent.Started("hello", SHA, "main", RELEASE)));
+                render(new DeployEvent.Started("hello", SHA, "main", RELEASE, null)));
     }
 
     @Test
@@ -130,7 +129,7 @@ class PushOutputTest {
     @Test
     void aWholeDeployInOrder() {
         List<String> lines = render(
-                new DeployEvent.Started("hello", SHA, "main", RELEASE),
+                new DeployEvent.Started("hello", SHA, "main", RELEASE, null),
                 new DeployEvent.Output(StepId.DEPS, "fetched"),
                 new DeployEvent.StepDone(StepId.DEPS, "mvn", Duration.ofMillis(1_000)),
                 new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/"));
@@ -142,34 +141,41 @@ class PushOutputTest {
     }
 
     @Test
-    void deployLogGetsTheSameLinesIncludingThoseBeforeStarted(@TempDir Path dir) throws IOException {
-        Path logsDir = dir.resolve("apps/hello/logs");
-        try (PushOutput out = new PushOutput(stream, id -> logsDir.resolve("deploy-" + id + ".log"))) {
-            out.accept(new DeployEvent.Notice("waiting for the deploy lock"));
-            out.accept(new DeployEvent.Started("hello", SHA, "main", RELEASE));
-            out.accept(new DeployEvent.Output(StepId.DEPS, "\u001B[32mok\u001B[0m"));
-            out.accept(new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/"));
-        }
-        Path log = logsDir.resolve("deploy-" + RELEASE + ".log");
-        assertTrue(Files.isRegularFile(log), "log file at " + log);
-        List<String> expected = List.of(
-                "-----> waiting for the deploy lock",
-                "-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE,
-                "       ok",
-                "=====> hello " + RELEASE + " is live at http://hello.localhost:8480/");
-        assertEquals(expected, Files.readAllLines(log));
-        assertEquals(expected, lines());
+    void intentsAndBookkeepingPrintNothing() {
+        assertEquals(List.of(), render(
+                new DeployEvent.Queued(RELEASE, "hello", SHA, "main", "push", "root"),
+                new DeployEvent.WorkerStarted(42),
+                new DeployEvent.StepStarted(StepId.DEPS),
+                new DeployEvent.StartingInstance(RELEASE, 4000, List.of("java", "-jar", "a.jar")),
+                new DeployEvent.SwitchingNginx(RELEASE, null, null),
+                new DeployEvent.Committing(RELEASE),
+                new DeployEvent.Aborting(StepId.DEPS, "boom")));
     }
 
     @Test
-    void unwritableLogIsAWarningNotAFailure(@TempDir Path dir) throws IOException {
-        Path blocker = Files.writeString(dir.resolve("file"), "not a dir");
-        try (PushOutput out = new PushOutput(stream, id -> blocker.resolve("deploy-" + id + ".log"))) {
-            out.accept(new DeployEvent.Started("hello", SHA, "main", RELEASE));
-        }
-        List<String> lines = lines();
-        assertEquals(2, lines.size(), lines::toString);
-        assertTrue(lines.get(0).startsWith(" !     warning: cannot write the deploy log: "), lines.get(0));
-        assertEquals("-----> hello: deploying 3f2a9c1 (main) as release " + RELEASE, lines.get(1));
+    void aRevertSaysWhereTrafficWentAndThatTheNewInstanceDrains() {
+        List<String> lines = render(new DeployEvent.Reverted("20261120-090000-0000000", true, true, Duration.ofSeconds(5),
+                List.of("could not remove the unfinished release dir: busy")));
+        assertEquals(List.of(
+                "-----> moved traffic back to the previous release 20261120-090000-0000000",
+                "-----> the new instance drains for 5.0s, then stops",
+                " !     warning: could not remove the unfinished release dir: busy"), lines);
+    }
+
+    @Test
+    void aSupersededPushSaysWhichDeployToFollow() {
+        List<String> lines = render(new DeployEvent.Skipped("hello", "superseded by abcdef1: main moved on", "20261121-120306-abcdef1"));
+        assertEquals(List.of(
+                "=====> hello deploy skipped: superseded by abcdef1: main moved on",
+                "=====> Follow the deploy that runs instead: sortie logs hello --deploy 20261121-120306-abcdef1 -f"), lines);
+    }
+
+    @Test
+    void hooksLoadedIsOneLineWithTheHookNames() {
+        List<String> lines = render(new DeployEvent.HooksLoaded("UpgradeHooks.java", List.of("before_deps", "after_package"), true,
+                Duration.ofMillis(40)));
+        assertEquals(1, lines.size());
+        assertTrue(lines.getFirst().startsWith("-----> hooks             UpgradeHooks.java: before_deps, after_package (cached)"),
+                lines.getFirst());
     }
 }

@@ -17,7 +17,10 @@ import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.release.ReleaseStore;
+import dev.sortie.pipeline.StepResult;
 import dev.sortie.steps.DeployContext;
+import dev.sortie.steps.DeployFacts;
+import dev.sortie.steps.WorldChanges;
 import dev.sortie.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -210,9 +213,9 @@ class UpgradeHooksComponentTest {
     private DeployContext context(AppConfig config) throws IOException {
         SortieHome home = home();
         Files.createDirectories(buildDir());
-        return new DeployContext(home, APP, config, ServerConfig.defaults(), COMMIT, "main", RELEASE, buildDir(), Optional.empty(),
-                Map.of("GREETING", "hi"), Path.of(System.getProperty("java.home")),
-                new DeployContext.Services(null, null, new ReleaseStore(home.releasesDir(APP), home.current(APP))));
+        return new DeployContext(new DeployFacts(home, APP, config, ServerConfig.defaults(), COMMIT, "main", RELEASE, buildDir(),
+                Optional.empty(), Map.of("GREETING", "hi"), Path.of(System.getProperty("java.home"))),
+                new DeployContext.Services(null, null, new ReleaseStore(home.releasesDir(APP), home.current(APP))), WorldChanges.NONE);
     }
 
     private DeployContext context() throws IOException {
@@ -222,9 +225,9 @@ class UpgradeHooksComponentTest {
     /** A step that only says it ran. */
     private record TraceStep(StepId id, List<String> trace) implements Step<DeployContext> {
         @Override
-        public String run(DeployContext context, Consumer<String> output) {
+        public StepResult run(DeployContext context, Consumer<String> output) {
             trace.add("step:" + id.id());
-            return id.id();
+            return StepResult.of(id.id());
         }
     }
 
@@ -376,8 +379,10 @@ class UpgradeHooksComponentTest {
         assertEquals(new DeployEvent.Notice("on_failure: step=compile"), events.get(0));
         assertEquals(new DeployEvent.Notice(
                 "on_failure: error=StepFailure: UpgradeHooks.before_compile failed: IllegalStateException: boom"), events.get(1));
-        var summary = assertInstanceOf(DeployEvent.Notice.class, events.get(2));
-        assertTrue(summary.line().startsWith("on_failure        UpgradeHooks "), summary.line());
+        var summary = assertInstanceOf(DeployEvent.HookRan.class, events.get(2));
+        assertEquals("on_failure", summary.hook());
+        assertEquals("UpgradeHooks", summary.summary());
+        assertEquals(null, summary.step());
     }
 
     @Test

@@ -37,10 +37,10 @@ class PipelineRunnerTest {
         }
 
         @Override
-        public String run(List<String> context, Consumer<String> out) throws StepFailure {
+        public StepResult run(List<String> context, Consumer<String> out) throws StepFailure {
             context.add(id.id());
             output.forEach(out);
-            return body.run();
+            return StepResult.of(body.run());
         }
     }
 
