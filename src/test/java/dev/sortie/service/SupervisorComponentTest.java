@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
 import dev.sortie.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded supervisor with real processes: small /bin/sh scripts and sleep. */
+@Timeout(60)
 class SupervisorComponentTest {
 
     private static final Map<String, String> BASE_ENV = Map.of("PATH", "/usr/bin:/bin");
@@ -104,6 +106,7 @@ class SupervisorComponentTest {
         Map<String, String> actual = Arrays.stream(environ.split("\0")).filter(s -> !s.isEmpty())
                 .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
         actual.remove("PWD"); // /bin/sh exports its working directory itself
+        env.put("SORTIE_INSTANCE", "shop/r1"); // the supervisor's own marker: how a process is found without its pid
         assertEquals(env, actual);
     }
 

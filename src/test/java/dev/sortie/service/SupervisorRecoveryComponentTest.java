@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A supervisor with a state file hands its instances to the next one: adopted while they run, started again when not. */
+@Timeout(60)
 class SupervisorRecoveryComponentTest {
 
     @TempDir
@@ -72,10 +74,15 @@ class SupervisorRecoveryComponentTest {
     void aRetiredInstanceIsNotBroughtBack() throws Exception {
         Path state = dir.resolve("instances.json");
         try (Supervisor first = new Supervisor(state)) {
-            first.start(spec("r3"));
+            long pid = first.start(spec("r3")).pid();
             first.retire("app", "r3", Duration.ofSeconds(30), Duration.ofSeconds(5));
             try (Supervisor second = new Supervisor(state)) {
-                assertTrue(second.recover().isEmpty(), "retired means on its way out");
+                List<String> report = second.recover();
+                assertEquals(1, report.size(), report.toString());
+                assertTrue(report.getFirst().startsWith("adopted app/r3 (pid " + pid + "), stopping it at "), "retired means on its way out: " + report);
+                InstanceInfo info = second.list().getFirst();
+                assertEquals(pid, info.pid(), "not started again");
+                assertEquals(InstanceInfo.STOPPING, info.state());
             }
             first.stop("app", "r3", Duration.ofSeconds(5));
         }
