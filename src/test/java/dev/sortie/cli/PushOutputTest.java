@@ -111,7 +111,7 @@ class PushOutputTest {
         List<String> lines = render(new DeployEvent.Failed("hello", null, "cannot read sortie.yml", null));
         assertEquals(List.of(
                 "=====> hello deploy FAILED before the first step: cannot read sortie.yml",
-                "=====> Nothing was live before this deploy, and nothing was started."), lines);
+                "=====> Nothing was live before this deploy, and nothing was left running."), lines);
     }
 
     @Test

@@ -17,6 +17,17 @@ class PipelineRunnerTest {
     /** The shared context is a log of what ran, in order. */
     private final List<String> calls = new ArrayList<>();
     private final List<DeployEvent> events = new ArrayList<>();
+    /** Steps whose call() began, in order; kept apart so the other assertions read only what a step reports. */
+    private final List<StepId> startedSteps = new ArrayList<>();
+
+    private void record(DeployEvent e) {
+        if (e instanceof DeployEvent.StepStarted s) {
+            startedSteps.add(s.step());
+            calls.add("started:" + s.step());
+        } else {
+            events.add(e);
+        }
+    }
 
     /** A step that logs itself, prints its output lines, then does what {@code body} says. */
     private record FakeStep(StepId id, List<String> output, Body body) implements Step<List<String>> {
@@ -66,7 +77,9 @@ class PipelineRunnerTest {
     }
 
     private PipelineRunner.Outcome run(Set<String> failingHooks, List<Step<List<String>>> steps) {
-        return new PipelineRunner<>(steps, new RecordingHooks(failingHooks), events::add).run(calls);
+        PipelineRunner.Outcome outcome = new PipelineRunner<>(steps, new RecordingHooks(failingHooks), this::record).run(calls);
+        calls.removeIf(c -> c.startsWith("started:"));
+        return outcome;
     }
 
     private static List<StepId> ids(List<PipelineRunner.StepTiming> timings) {
@@ -216,8 +229,14 @@ class PipelineRunnerTest {
 
     @Test
     void hooksNoneDoesNothing() {
-        var outcome = new PipelineRunner<List<String>>(List.of(FakeStep.ok(StepId.DEPS, "d")), StepHooks.none(), events::add).run(calls);
-        assertEquals(List.of("deps"), calls);
+        var outcome = new PipelineRunner<List<String>>(List.of(FakeStep.ok(StepId.DEPS, "d")), StepHooks.none(), this::record).run(calls);
+        assertEquals(List.of("started:deps", "deps"), calls);
         assertEquals(List.of(true), oks(outcome.timings()));
+    }
+
+    @Test
+    void aStepIsAnnouncedWhenItsCallBegins() {
+        run(Set.of("after_compile"), List.of(FakeStep.ok(StepId.DEPS, "d"), FakeStep.ok(StepId.COMPILE, "c"), FakeStep.ok(StepId.PACKAGE, "p")));
+        assertEquals(List.of(StepId.DEPS, StepId.COMPILE), startedSteps, "a failed step was started; the one after it was not");
     }
 }
