@@ -205,8 +205,8 @@ class PushDeployE2ETest {
         for (Proc.Result r : results) {
             assertEquals(0, r.exit(), r.output());
         }
-        assertTrue(results.stream().anyMatch(r -> r.output().contains("waiting for the deploy lock: held by deploy of")),
-                "one deploy waited for the other:\n" + results);
+        assertTrue(results.stream().anyMatch(r -> r.output().contains("plain: queued behind 1 deploy (running: ")),
+                "one deploy waited in the queue for the other:\n" + results);
         for (Proc.Result r : results) {
             assertTrue(r.output().contains("-----> deps              sleep 2"), r.output());
         }
