@@ -1,6 +1,9 @@
 package dev.sortie.app;
 
+import dev.sortie.config.AppSettings;
+import dev.sortie.config.SortieHome;
 import dev.sortie.exec.CommandFailedException;
+import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployLock;
@@ -11,15 +14,56 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
-/** Apps as a whole: destroying one stops its instances, removes its site and deletes its files, after any running deploy. */
+/**
+ * Apps as a whole: creating one (its repo and the git hook that deploys), changing its settings
+ * (which hook deploys), destroying one (after any running deploy: instances, site, files).
+ */
 public final class AppAdmin {
 
     private final Sortie sortie;
 
     public AppAdmin(Sortie sortie) {
         this.sortie = sortie;
+    }
+
+    /**
+     * Creates the app's repo (or, with {@code repair}, reinstalls its hook) and its settings.
+     *
+     * @param hookCommand the argv the git hook runs Sortie with
+     */
+    public void create(String app, AppSettings settings, List<String> hookCommand, boolean repair) throws IOException {
+        SortieHome home = sortie.home();
+        Files.createDirectories(home.logsDir(app));
+        AppSettings effective = repair ? AppSettings.load(home.appSettings(app)) : settings;
+        AppRepository.create(home.repo(app), "main", hookValues(app, hookCommand), mode(effective));
+        if (!repair) {
+            effective.save(home.appSettings(app));
+        }
+    }
+
+    /** Applies {@code key=value} to the app's settings and reinstalls its hook to match; returns the new settings. */
+    public AppSettings set(String app, String key, String value, List<String> hookCommand) throws IOException {
+        SortieHome home = sortie.home();
+        try (DeployLock lock = DeployLock.acquire(home.deployLock(app), "settings of " + app, who -> { })) {
+            AppSettings settings = AppSettings.load(home.appSettings(app)).with(key, value);
+            settings.save(home.appSettings(app));
+            sortie.repo(app).installHooks(mode(settings), hookValues(app, hookCommand));
+            return settings;
+        }
+    }
+
+    public static AppRepository.HookMode mode(AppSettings settings) {
+        return settings.rejects() ? AppRepository.HookMode.GATE : AppRepository.HookMode.AFTER_PUSH;
+    }
+
+    private Map<String, String> hookValues(String app, List<String> hookCommand) {
+        return Map.of(
+                "SORTIE_HOME", AppRepository.shellWord(sortie.home().root().toString()),
+                "SORTIE_COMMAND", AppRepository.shellWords(hookCommand),
+                "APP", AppRepository.shellWord(app));
     }
 
     /** Destroys an app; {@code progress} hears each thing done. */

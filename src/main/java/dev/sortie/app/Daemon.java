@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
+import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.service.SupervisorServer;
 import java.io.IOException;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class Daemon implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     /** The arguments of the daemon's deploy ops. */
-    record DeployArgs(String app, String commit, String branch, String kind, String by) {
+    record DeployArgs(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
     }
 
     record ListArgs(String app, Integer limit) {
@@ -67,7 +68,7 @@ public final class Daemon implements AutoCloseable {
         return switch (op) {
             case "deploy" -> {
                 DeployArgs a = JSON.treeToValue(args, DeployArgs.class);
-                String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), a.kind(), a.by()));
+                String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), a.kind(), a.by(), a.gate()));
                 LOG.info("queued deploy {} of {} ({} {})", id, a.app(), a.branch(), a.commit());
                 yield Optional.of(JSON.valueToTree(Map.of("id", id)));
             }

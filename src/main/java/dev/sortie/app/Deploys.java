@@ -51,7 +51,13 @@ public final class Deploys {
      * (default main); a pushed sortie.yml that does not parse counts as the default.
      */
     public String deployBranch(String app, String pushedCommit) throws IOException {
-        AppRepository repo = requireApp(app);
+        return deployBranch(app, pushedCommit, List.of());
+    }
+
+    /** As {@link #deployBranch(String, String)}, reading the pushed commit from {@code extraObjects} too (git's quarantine). */
+    public String deployBranch(String app, String pushedCommit, List<Path> extraObjects) throws IOException {
+        requireApp(app);
+        AppRepository repo = new AppRepository(sortie.home().repo(app), extraObjects);
         Optional<ReleaseRecord> live = sortie.releases(app).currentRecord();
         if (live.isPresent()) {
             try {
@@ -69,9 +75,14 @@ public final class Deploys {
 
     /** Queues a deploy with the daemon (starting the daemon if needed) and returns its id. */
     public String enqueue(String app, String commit, String branch, String kind, String by) throws IOException {
+        return enqueue(app, commit, branch, kind, by, null);
+    }
+
+    /** As {@link #enqueue(String, String, String, String, String)}, for a push git holds until its deploy ends. */
+    public String enqueue(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) throws IOException {
         requireApp(app);
         SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
-        Map<?, ?> result = daemon.call("deploy", new Daemon.DeployArgs(app, commit, branch, kind, by), Map.class);
+        Map<?, ?> result = daemon.call("deploy", new Daemon.DeployArgs(app, commit, branch, kind, by, gate), Map.class);
         return (String) result.get("id");
     }
 

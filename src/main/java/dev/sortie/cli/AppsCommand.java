@@ -4,6 +4,7 @@ import dev.sortie.app.AppAdmin;
 import dev.sortie.app.Deploys;
 import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
+import dev.sortie.config.AppSettings;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sortie apps}: create, list and destroy apps. */
 @Command(name = "apps", mixinStandardHelpOptions = true, description = "Create, list and destroy apps.",
-        subcommands = {AppsCommand.Create.class, AppsCommand.ListApps.class, AppsCommand.Destroy.class})
+        subcommands = {AppsCommand.Create.class, AppsCommand.ListApps.class, AppsCommand.Set.class, AppsCommand.Destroy.class})
 final class AppsCommand implements Runnable {
 
     @Spec
@@ -42,13 +43,18 @@ final class AppsCommand implements Runnable {
         @Option(names = "--repair", description = "The app exists: reinstall its git hook (e.g. after moving Sortie).")
         boolean repair;
 
+        @Option(names = "--reject-failed-pushes", description = {"Deploy each push before git accepts it, and reject the push",
+            "when its deploy fails: the branch always equals what is live (a pre-receive hook instead of post-update)."})
+        boolean reject;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
             AppName.require(name);
-            SortieHome home = Homes.current();
+            Sortie sortie = Homes.sortie();
+            SortieHome home = sortie.home();
             Path repoDir = home.repo(name);
             boolean exists = Files.exists(repoDir);
             if (exists && !repair) {
@@ -58,17 +64,14 @@ final class AppsCommand implements Runnable {
             if (!exists && repair) {
                 throw new UserError(ExitCodes.UNAVAILABLE, "no app named " + name + " to repair");
             }
-            Files.createDirectories(home.logsDir(name));
-            AppRepository.create(repoDir, "main", Map.of(
-                    "SORTIE_HOME", AppRepository.shellWord(home.root().toString()),
-                    "SORTIE_COMMAND", AppRepository.shellWords(Launcher.sortieCommand()),
-                    "APP", AppRepository.shellWord(name)));
+            new AppAdmin(sortie).create(name, new AppSettings(reject), Launcher.sortieCommand(), repair);
             var out = spec.commandLine().getOut();
             if (repair) {
-                out.println("Reinstalled the post-update hook of " + name + ".");
+                out.println("Reinstalled the " + AppAdmin.mode(AppSettings.load(home.appSettings(name))).hook() + " hook of " + name + ".");
                 return ExitCodes.OK;
             }
-            out.println("Created app " + name + " (" + home.appDir(name) + ").");
+            out.println("Created app " + name + " (" + home.appDir(name) + ")" + (reject
+                    ? ": pushes are deployed before git accepts them, and a failed deploy rejects the push." : "."));
             out.println();
             out.println("Add it as a git remote in your project and push to deploy:");
             out.println("  git remote add production " + repoDir + "                # on this machine");
@@ -117,6 +120,38 @@ final class AppsCommand implements Runnable {
         }
         try (var dirs = Files.list(home.appsDir())) {
             return dirs.map(p -> p.getFileName().toString()).filter(AppName::isValid).sorted().toList();
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Change an app's settings: KEY=VALUE.", "reject_failed_pushes=true|false: deploy a push before git accepts it,"
+                + " and reject it when the deploy fails (default false: accept, then deploy)."})
+    static final class Set implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1..*", paramLabel = "KEY=VALUE", arity = "1..*")
+        List<String> settings;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Sortie sortie = Homes.sortie();
+            Apps.require(new Deploys(sortie), AppName.require(name));
+            AppAdmin admin = new AppAdmin(sortie);
+            var out = spec.commandLine().getOut();
+            for (String setting : settings) {
+                int eq = setting.indexOf('=');
+                if (eq <= 0) {
+                    throw new UserError(ExitCodes.USAGE, "expected KEY=VALUE, got " + setting + " (e.g. reject_failed_pushes=true)");
+                }
+                AppSettings now = admin.set(name, setting.substring(0, eq), setting.substring(eq + 1), Launcher.sortieCommand());
+                out.println(name + ": reject_failed_pushes=" + now.rejects() + " (" + AppAdmin.mode(now).hook() + " hook installed: "
+                        + (now.rejects() ? "a failed deploy rejects the push" : "pushes are accepted, then deployed") + ")");
+            }
+            return ExitCodes.OK;
         }
     }
 

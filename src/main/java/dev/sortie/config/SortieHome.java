@@ -80,6 +80,10 @@ public record SortieHome(Path root) {
         return deploysDir(app).resolve(deployId + ".jsonl");
     }
 
+    public Path appSettings(String app) {
+        return appDir(app).resolve(AppSettings.FILE_NAME);
+    }
+
     public Path deployLock(String app) {
         return appDir(app).resolve("deploy.lock");
     }

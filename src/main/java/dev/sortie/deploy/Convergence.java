@@ -131,9 +131,9 @@ public final class Convergence {
     private void restoreSite(DeployState deploy, Reconciler.Action.RestoreSite r) throws IOException, SiteSwitch.SwitchFailed {
         AppConfig config;
         try {
-            config = DeployWorker.configAt(new AppRepository(home.repo(deploy.app())), deploy.commit());
-        } catch (ConfigException e) {
-            config = AppConfig.defaults();
+            config = DeployWorker.configAt(DeployWorker.repoFor(home, deploy), deploy.commit());
+        } catch (ConfigException | IOException e) {
+            config = AppConfig.defaults(); // a rejected push's objects may already be gone from git's quarantine
         }
         String host = config.domainsFor(deploy.app()).getFirst();
         try {
@@ -147,7 +147,7 @@ public final class Convergence {
 
     private String liveUrl(DeployState deploy) {
         try {
-            return url.apply(deploy.app(), DeployWorker.configAt(new AppRepository(home.repo(deploy.app())), deploy.commit()));
+            return url.apply(deploy.app(), DeployWorker.configAt(DeployWorker.repoFor(home, deploy), deploy.commit()));
         } catch (IOException | ConfigException e) {
             return url.apply(deploy.app(), AppConfig.defaults());
         }

@@ -51,9 +51,12 @@ public final class DeployQueue implements AutoCloseable {
         void kill();
     }
 
-    /** A request to deploy, as a pusher or the CLI makes it. */
-    public record Request(String app, String commit, String branch, String kind, String by) {
+    /** A request to deploy, as a pusher or the CLI makes it; {@code gate} only for a gated push. */
+    public record Request(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
     }
+
+    public static final String GATED = "gated";
+    private static final String NO_COMMIT = "0000000000000000000000000000000000000000";
 
     private final SortieHome home;
     private final Workers workers;
@@ -61,6 +64,8 @@ public final class DeployQueue implements AutoCloseable {
     private final Map<String, Deque<String>> queues = new HashMap<>();
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, Thread> runners = new HashMap<>();
+    /** Per app, the git receive-pack of the last gated push that went live: it moves the branch once its hook exits. */
+    private final Map<String, Long> lastGatedPusher = new HashMap<>();
     private final CountDownLatch recovered = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -84,7 +89,7 @@ public final class DeployQueue implements AutoCloseable {
             String id = ReleaseId.unique(Instant.now(), r.commit(), this::taken);
             Deque<String> queue = queues.computeIfAbsent(r.app(), a -> new ArrayDeque<>());
             try (Journal journal = Journal.open(home.journal(r.app(), id))) {
-                journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by()));
+                journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by(), r.gate()));
                 Running now = running.get(r.app());
                 int ahead = queue.size() + (now == null ? 0 : 1);
                 if (ahead > 0) {
@@ -152,6 +157,15 @@ public final class DeployQueue implements AutoCloseable {
         if (state.finished()) {
             return; // cancelled while queued
         }
+        if (GATED.equals(state.kind())) {
+            Optional<String> moved = gateMovedOn(app, state);
+            if (moved.isPresent()) {
+                try (Journal journal = Journal.open(file)) {
+                    journal.appendDurably(new DeployEvent.Skipped(app, moved.get(), null));
+                }
+                return;
+            }
+        }
         Optional<String> supersededBy = supersededBy(state);
         if (supersededBy.isPresent()) {
             String follow = latestDeployOf(app, supersededBy.get()).orElse(null);
@@ -179,6 +193,11 @@ public final class DeployQueue implements AutoCloseable {
             }
         }
         DeployState after = DeployState.of(Journal.read(file)).orElseThrow();
+        if (after.gate() != null && after.terminal() instanceof DeployEvent.Live) {
+            synchronized (this) {
+                lastGatedPusher.put(app, after.gate().pusherPid());
+            }
+        }
         if (after.finished()) {
             return;
         }
@@ -191,6 +210,35 @@ public final class DeployQueue implements AutoCloseable {
             death = exit > 128 ? "signal " + (exit - 128) : "exit " + exit;
         }
         convergence.reconcile(file, death);
+    }
+
+    /**
+     * For a gated push, why it cannot go live: the branch is no longer where it was when the push
+     * began (another push went live first), so git would refuse to move it after our deploy. The
+     * previous gated push's git moves the branch just after its hook exits: wait for that first.
+     */
+    private Optional<String> gateMovedOn(String app, DeployState state) throws IOException, InterruptedException {
+        Long previous;
+        synchronized (this) {
+            previous = lastGatedPusher.remove(app);
+        }
+        if (previous != null) {
+            ProcessHandle.of(previous).ifPresent(h -> {
+                try {
+                    h.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("git receive-pack {} still runs after 30s", previous);
+                }
+            });
+        }
+        Optional<String> tip = new AppRepository(home.repo(app)).resolve("refs/heads/" + state.branch());
+        String old = state.gate().oldCommit();
+        boolean same = NO_COMMIT.equals(old) ? tip.isEmpty() : tip.equals(Optional.of(old));
+        if (same) {
+            return Optional.empty();
+        }
+        return Optional.of("rejected: " + state.branch() + " moved on to " + tip.map(t -> t.substring(0, 7)).orElse("nothing")
+                + " while this push waited, so git could not accept it after the deploy; pull, then push again");
     }
 
     /** For a push: the branch's tip when it is no longer this deploy's commit. */

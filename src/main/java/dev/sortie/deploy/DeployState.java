@@ -19,6 +19,7 @@ public record DeployState(
         String branch,
         String kind,
         String by,
+        DeployEvent.Gate gate,
         Instant queuedAt,
         Instant lastAt,
         Long workerPid,
@@ -92,6 +93,7 @@ public record DeployState(
         String branch;
         String kind;
         String by;
+        DeployEvent.Gate gate;
         Instant queuedAt;
         Instant lastAt;
         Long workerPid;
@@ -119,6 +121,7 @@ public record DeployState(
                     branch = q.branch();
                     kind = q.kind();
                     by = q.by();
+                    gate = q.gate();
                     queuedAt = line.at();
                 }
                 case DeployEvent.WorkerStarted w -> workerPid = w.pid();
@@ -142,7 +145,7 @@ public record DeployState(
         }
 
         DeployState build() {
-            return new DeployState(deployId, app, commit, branch, kind, by, queuedAt, lastAt, workerPid, started, previousRelease,
+            return new DeployState(deployId, app, commit, branch, kind, by, gate, queuedAt, lastAt, workerPid, started, previousRelease,
                     currentStep, stepsDone, done, instance, switching, committing, aborting, terminal);
         }
     }

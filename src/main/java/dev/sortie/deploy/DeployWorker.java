@@ -43,6 +43,9 @@ public final class DeployWorker {
     /** How the worker ended: the process exit code follows from it. */
     public enum Result { LIVE, ABORTED }
 
+    /** How long a dropped pusher's git has to notice, once the hook printed a line. */
+    static final Duration PUSHER_CHECK = Duration.ofMillis(250);
+
     private final SortieHome home;
     private final ServerConfig server;
     private final ServiceBackend backend;
@@ -83,7 +86,7 @@ public final class DeployWorker {
         journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId,
                 previous.map(ReleaseRecord::id).orElse(null)));
 
-        AppRepository repo = new AppRepository(home.repo(app));
+        AppRepository repo = repoFor(home, queued);
         AppConfig config;
         try {
             config = configAt(repo, queued.commit());
@@ -109,12 +112,42 @@ public final class DeployWorker {
         UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
         PipelineRunner.Outcome outcome = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, journal).run(ctx);
         return switch (outcome) {
-            case PipelineRunner.Outcome.Completed done -> commit(ctx, started, done, journal);
+            case PipelineRunner.Outcome.Completed done -> {
+                Optional<String> gone = pusherGone(queued, journal);
+                yield gone.isPresent() ? abort(journal, StepId.RUN_BOTS, gone.get()) : commit(ctx, started, done, journal);
+            }
             case PipelineRunner.Outcome.Failed failed -> {
                 hookAdapter.onFailure(ctx, failed.step(), failed.failure(), journal);
                 yield abort(journal, failed.step(), failed.failure().getMessage());
             }
         };
+    }
+
+    /** The app's repo as this deploy reads it: a gated push's objects are still in git's quarantine. */
+    static AppRepository repoFor(SortieHome home, DeployState deploy) {
+        List<Path> extra = deploy.gate() == null || deploy.gate().objects() == null ? List.of() : List.of(Path.of(deploy.gate().objects()));
+        return new AppRepository(home.repo(deploy.app()), extra);
+    }
+
+    /**
+     * A gated push goes live only if git can still accept it: its receive-pack must be there to move
+     * the branch. The hook prints a line first, so a pusher that went away has made git fail by now.
+     */
+    private static Optional<String> pusherGone(DeployState queued, Journal journal) throws IOException {
+        if (queued.gate() == null) {
+            return Optional.empty();
+        }
+        journal.appendDurably(new DeployEvent.Notice(queued.app() + ": every step passed; git accepts the push as it goes live"));
+        try {
+            Thread.sleep(PUSHER_CHECK.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while checking the push is still there");
+        }
+        boolean alive = ProcessHandle.of(queued.gate().pusherPid()).map(ProcessHandle::isAlive).orElse(false);
+        return alive ? Optional.empty()
+                : Optional.of("the push went away (connection dropped) before its deploy could go live; git did not accept it,"
+                        + " so nothing changes: push again");
     }
 
     /** Every step passed: the record and {@code current} name the release, then the old instances drain. */

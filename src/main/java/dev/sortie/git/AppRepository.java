@@ -27,10 +27,35 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /** An app's bare repository: created with Sortie's hooks installed, read to resolve and check out pushed commits. */
 public final class AppRepository {
 
+    /** The hooks Sortie installs: the default deploys after git accepted a push; the gate deploys before. */
+    public enum HookMode {
+        /** post-update: a push is accepted, then deployed. */
+        AFTER_PUSH("post-update"),
+        /** pre-receive: a push is deployed first; a failed deploy rejects it. */
+        GATE("pre-receive");
+
+        private final String hook;
+
+        HookMode(String hook) {
+            this.hook = hook;
+        }
+
+        public String hook() {
+            return hook;
+        }
+    }
+
     private final Path dir;
+    private final List<Path> extraObjects;
 
     public AppRepository(Path dir) {
+        this(dir, List.of());
+    }
+
+    /** @param extraObjects object directories to read besides the repo's own: git's quarantine during pre-receive */
+    public AppRepository(Path dir, List<Path> extraObjects) {
         this.dir = dir;
+        this.extraObjects = List.copyOf(extraObjects);
     }
 
     public Path dir() {
@@ -39,6 +64,12 @@ public final class AppRepository {
 
     /** Creates the bare repo (if needed) and (re)installs the post-update hook. */
     public static AppRepository create(Path dir, String defaultBranch, Map<String, String> hookValues) throws IOException {
+        return create(dir, defaultBranch, hookValues, HookMode.AFTER_PUSH);
+    }
+
+    /** Creates the bare repo (if needed) and (re)installs the hook of {@code mode}, removing the other one. */
+    public static AppRepository create(Path dir, String defaultBranch, Map<String, String> hookValues, HookMode mode)
+            throws IOException {
         try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch(defaultBranch).call()) {
             git.getRepository().getConfig().setBoolean("receive", null, "denyNonFastForwards", false);
             git.getRepository().getConfig().save();
@@ -46,8 +77,18 @@ public final class AppRepository {
             throw new IOException("cannot create repository " + dir + ": " + e.getMessage(), e);
         }
         AppRepository repo = new AppRepository(dir);
-        repo.installHook("post-update", hookValues);
+        repo.installHooks(mode, hookValues);
         return repo;
+    }
+
+    /** Installs the hook of {@code mode} and removes the other, so exactly one of them deploys. */
+    public void installHooks(HookMode mode, Map<String, String> hookValues) throws IOException {
+        installHook(mode.hook(), hookValues);
+        for (HookMode other : HookMode.values()) {
+            if (other != mode) {
+                Files.deleteIfExists(dir.resolve("hooks").resolve(other.hook()));
+            }
+        }
     }
 
     /** Writes hooks/NAME from Sortie's bundled hooks, filling {@code @KEY@} placeholders with already-quoted values. */
@@ -85,7 +126,11 @@ public final class AppRepository {
         if (!Files.isDirectory(dir)) {
             throw new IOException("no repository at " + dir);
         }
-        return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true);
+        for (Path objects : extraObjects) {
+            builder.addAlternateObjectDirectory(objects.toFile());
+        }
+        return builder.build();
     }
 
     /** Resolves a branch, tag or commit id to a full commit id; empty when it names nothing. */

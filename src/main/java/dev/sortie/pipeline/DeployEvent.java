@@ -44,10 +44,25 @@ public sealed interface DeployEvent {
     /**
      * The daemon took the deploy into the app's queue.
      *
-     * @param kind what asked for it: {@code push} or {@code deploy} (the CLI)
-     * @param by   who asked, for the history (a user name, later an SSH key name)
+     * @param kind     what asked for it: {@code push}, {@code gated} (a push that waits for its deploy
+     *                 before git accepts it) or {@code deploy} (the CLI)
+     * @param by       who asked, for the history (a user name, later an SSH key name)
+     * @param gate     for a gated push: what git has not accepted yet; null otherwise
      */
-    record Queued(String deployId, String app, String commit, String branch, String kind, String by) implements DeployEvent {
+    record Queued(String deployId, String app, String commit, String branch, String kind, String by, Gate gate) implements DeployEvent {
+        public Queued(String deployId, String app, String commit, String branch, String kind, String by) {
+            this(deployId, app, commit, branch, kind, by, null);
+        }
+    }
+
+    /**
+     * A push held by git's pre-receive hook until its deploy ends.
+     *
+     * @param objects   git's quarantine: the pushed objects, readable only while the push waits
+     * @param oldCommit what the branch pointed at when the push began (all zeros: a new branch)
+     * @param pusherPid the {@code git receive-pack} that will move the branch if the deploy goes live
+     */
+    record Gate(String objects, String oldCommit, long pusherPid) {
     }
 
     /** The daemon handed the deploy to a worker process. */

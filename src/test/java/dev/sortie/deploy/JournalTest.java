@@ -31,6 +31,8 @@ class JournalTest {
     static List<DeployEvent> everyEvent() {
         return List.of(
                 new DeployEvent.Queued(ID, "hello", SHA, "main", "push", "root"),
+                new DeployEvent.Queued(ID, "hello", SHA, "main", "gated", "root",
+                        new DeployEvent.Gate("/srv/hello/repo.git/objects/tmp_objdir-incoming-x", SHA, 4242)),
                 new DeployEvent.WorkerStarted(1234),
                 new DeployEvent.Started("hello", SHA, "main", ID, "20261130-120000-0000000"),
                 new DeployEvent.HooksLoaded("UpgradeHooks.java", List.of("before_deps"), false, Duration.ofMillis(512)),
