@@ -3,7 +3,9 @@
 # parts the tests use when they are missing (as root, with apt-get), then runs mvn -B verify.
 #
 #   ./test.sh                 everything
-#   ./test.sh -Dtest=Foo      extra arguments go to Maven (e.g. -Dgroups=faults for one tier)
+#   ./test.sh faults          only the fault tier (kills, crashes and bursts under wrk load)
+#   ./test.sh quick           everything but the fault tier
+#   ./test.sh -Dtest=Foo      other arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,4 +31,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # nginx from Debian's package is not started here: Sortie runs its own nginx master per SORTIE_HOME.
 
+case "${1:-}" in
+  faults) shift; set -- -Dgroups=faults "$@" ;;
+  quick)  shift; set -- -DexcludedGroups=faults "$@" ;;
+esac
 exec mvn -B verify "$@"

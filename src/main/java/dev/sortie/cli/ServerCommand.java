@@ -118,6 +118,10 @@ final class ServerCommand implements Runnable {
     static final class RunServer implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
+            // the daemon's own log (run/server.log): what it started, stopped, queued and reconciled, with times
+            System.setProperty("org.slf4j.simpleLogger.log.dev.sortie", "info");
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
             Sortie sortie = Homes.sortie();
             try (Daemon daemon = new Daemon(sortie)) {
                 daemon.start();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** An app that rejects failed pushes: the remote branch always equals what is live, a dropped push included. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(300)
+@Tag("faults")
 class RejectModeE2ETest {
 
     static final String APP = "gated";
