@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -119,6 +120,7 @@ public final class Convergence {
                         }
                         journal.appendDurably(new DeployEvent.Failed(app, f.step(), f.reason(), f.previousRelease(), problems.isEmpty()));
                     }
+                    case Reconciler.Action.RepointSite r -> throw new IllegalStateException("a deploy's plan never repoints: " + r);
                 }
             } catch (IOException | SiteSwitch.SwitchFailed | RuntimeException e) {
                 LOG.warn("reconcile of {} {}: {} failed", app, deploy.deployId(), action, e);
@@ -145,6 +147,50 @@ public final class Convergence {
         }
     }
 
+    /**
+     * With no deploy of {@code app} in flight (the daemon just started): makes nginx and the running
+     * instances agree with {@code current}; returns what it did, for the daemon's log.
+     */
+    public List<String> sweep(String app) throws IOException {
+        ReleaseStore store = store(app);
+        Map<String, Integer> instances = backend.list().stream()
+                .filter(i -> i.app().equals(app) && !InstanceInfo.STOPPING.equals(i.state()))
+                .collect(Collectors.toMap(InstanceInfo::release, InstanceInfo::port, (a, b) -> a));
+        List<Reconciler.Action> plan = Reconciler.sweep(new Reconciler.AppWorld(store.currentId(), siteRelease(app), instances));
+        List<String> done = new ArrayList<>();
+        try (DeployLock lock = DeployLock.acquire(home.deployLock(app), "sweep of " + app, who -> { })) {
+            for (Reconciler.Action action : plan) {
+                try {
+                    switch (action) {
+                        case Reconciler.Action.RepointSite r -> repoint(app, r, store);
+                        case Reconciler.Action.RetireInstance r ->
+                                backend.retire(app, r.release(), r.drain() ? server.drain() : Duration.ZERO, server.stopTimeout());
+                        default -> throw new IllegalStateException("a sweep never plans " + action);
+                    }
+                    done.add(describe(action));
+                } catch (IOException | SiteSwitch.SwitchFailed | RuntimeException e) {
+                    LOG.warn("sweep of {}: could not {}", app, describe(action), e);
+                }
+            }
+        }
+        return done;
+    }
+
+    private void repoint(String app, Reconciler.Action.RepointSite r, ReleaseStore store) throws IOException, SiteSwitch.SwitchFailed {
+        AppConfig config;
+        try {
+            config = DeployWorker.configAt(new AppRepository(home.repo(app)), store.read(r.release()).orElseThrow().commit());
+        } catch (ConfigException e) {
+            config = AppConfig.defaults();
+        }
+        try {
+            sites.switchTo(app, r.release(), config.domainsFor(app), r.port(), config.healthcheck().path(), SWITCH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pointing the site back at " + r.release());
+        }
+    }
+
     private String liveUrl(DeployState deploy) {
         try {
             return url.apply(deploy.app(), DeployWorker.configAt(DeployWorker.repoFor(home, deploy), deploy.commit()));
@@ -164,6 +210,7 @@ public final class Convergence {
             case Reconciler.Action.RetireOthers r -> "retire the old instances";
             case Reconciler.Action.FinishLive r -> "journal the live release";
             case Reconciler.Action.FinishFailed r -> "journal the failure";
+            case Reconciler.Action.RepointSite r -> "point the site back at " + r.release();
         };
     }
 

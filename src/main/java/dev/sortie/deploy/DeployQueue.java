@@ -367,6 +367,9 @@ public final class DeployQueue implements AutoCloseable {
                     LOG.info("deploy {} of {} had no live worker: {}", state.get().deployId(), app, death);
                     convergence.reconcile(file, death);
                 }
+                for (String line : convergence.sweep(app)) {
+                    LOG.info("{}: {} (nothing named it)", app, line);
+                }
                 if (!requeue.isEmpty()) {
                     synchronized (this) {
                         queues.computeIfAbsent(app, a -> new ArrayDeque<>()).addAll(requeue);

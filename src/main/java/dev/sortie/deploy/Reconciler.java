@@ -3,6 +3,7 @@ package dev.sortie.deploy;
 import dev.sortie.pipeline.StepId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +69,42 @@ public final class Reconciler {
         /** Append the Failed event. */
         record FinishFailed(StepId step, String reason, String previousRelease) implements Action {
         }
+
+        /** Point the app's site at {@code release}'s instance on {@code port} (it names another release). */
+        record RepointSite(String release, int port) implements Action {
+        }
+    }
+
+    /**
+     * What the daemon sees of an app once no deploy of it is in flight.
+     *
+     * @param instances the port of each release the supervisor runs (not stopping)
+     */
+    public record AppWorld(Optional<String> current, Optional<String> siteRelease, Map<String, Integer> instances) {
+    }
+
+    /**
+     * With no deploy in flight, only the live release should run and get traffic: the site is pointed
+     * back at {@code current} when it names another release, and every other instance is retired
+     * (after the drain when nginx was still sending it traffic).
+     */
+    public static List<Action> sweep(AppWorld world) {
+        List<Action> actions = new ArrayList<>();
+        if (world.current().isEmpty()) {
+            return actions; // nothing was ever live: a failed first deploy's leftovers were reconciled with its journal
+        }
+        String current = world.current().get();
+        Integer port = world.instances().get(current);
+        boolean repoint = !world.siteRelease().equals(world.current()) && port != null;
+        if (repoint) {
+            actions.add(new Action.RepointSite(current, port));
+        }
+        for (String release : world.instances().keySet().stream().sorted().toList()) {
+            if (!release.equals(current)) {
+                actions.add(new Action.RetireInstance(release, world.siteRelease().equals(Optional.of(release))));
+            }
+        }
+        return actions;
     }
 
     /**

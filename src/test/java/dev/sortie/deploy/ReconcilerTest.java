@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -157,5 +158,27 @@ class ReconcilerTest {
                 Reconciler.plan(d, world(ID, OLD, Set.of(OLD, ID), true, false), "signal 9"));
         assertEquals(List.of(new Action.RetireOthers(), new Action.FinishLive()),
                 Reconciler.plan(d, world(ID, ID, Set.of(ID), true, false), "signal 9"));
+    }
+
+    @Test
+    void aSweepRetiresWhatNoRecordNamesAndPointsTheSiteBackAtCurrent() {
+        var world = new Reconciler.AppWorld(Optional.of(OLD), Optional.of(ID), Map.of(OLD, 4000, ID, 4001));
+        assertEquals(List.of(new Action.RepointSite(OLD, 4000), new Action.RetireInstance(ID, true)), Reconciler.sweep(world));
+    }
+
+    @Test
+    void aSweepOfAnAppThatAgreesDoesNothing() {
+        assertEquals(List.of(), Reconciler.sweep(new Reconciler.AppWorld(Optional.of(OLD), Optional.of(OLD), Map.of(OLD, 4000))));
+    }
+
+    @Test
+    void aSweepStopsAnUnnamedInstanceThatHadNoTrafficAtOnce() {
+        var world = new Reconciler.AppWorld(Optional.of(OLD), Optional.of(OLD), Map.of(OLD, 4000, ID, 4001));
+        assertEquals(List.of(new Action.RetireInstance(ID, false)), Reconciler.sweep(world));
+    }
+
+    @Test
+    void aSweepLeavesAnAppThatWasNeverLiveAlone() {
+        assertEquals(List.of(), Reconciler.sweep(new Reconciler.AppWorld(Optional.empty(), Optional.empty(), Map.of(ID, 4001))));
     }
 }
