@@ -90,12 +90,9 @@ public final class Reconciler {
      */
     public static List<Action> sweep(AppWorld world) {
         List<Action> actions = new ArrayList<>();
-        if (world.current().isEmpty()) {
-            return actions; // nothing was ever live: a failed first deploy's leftovers were reconciled with its journal
-        }
-        String current = world.current().get();
-        Integer port = world.instances().get(current);
-        boolean repoint = !world.siteRelease().equals(world.current()) && port != null;
+        String current = world.current().orElse(null);
+        Integer port = current == null ? null : world.instances().get(current);
+        boolean repoint = current != null && !world.siteRelease().equals(world.current()) && port != null;
         if (repoint) {
             actions.add(new Action.RepointSite(current, port));
         }

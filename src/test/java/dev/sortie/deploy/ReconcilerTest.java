@@ -178,7 +178,8 @@ class ReconcilerTest {
     }
 
     @Test
-    void aSweepLeavesAnAppThatWasNeverLiveAlone() {
-        assertEquals(List.of(), Reconciler.sweep(new Reconciler.AppWorld(Optional.empty(), Optional.empty(), Map.of(ID, 4001))));
+    void aSweepStopsTheInstanceOfAnAppThatWasNeverLive() {
+        assertEquals(List.of(new Action.RetireInstance(ID, false)),
+                Reconciler.sweep(new Reconciler.AppWorld(Optional.empty(), Optional.empty(), Map.of(ID, 4001))));
     }
 }
