@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Renders bot runs for people (progress line, summary table) and for CI (JUnit XML). */
 final class BotReport {
@@ -57,9 +60,9 @@ final class BotReport {
         x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">%n",
                 xml(suite), result.bots() + (failures > countListed(result) ? 1 : 0), Math.min(failures, countListed(result))
                         + (failures > countListed(result) ? 1 : 0), seconds));
-        Map<Long, String> failed = new java.util.HashMap<>();
+        Map<Long, String> failed = new HashMap<>();
         for (String f : result.failures()) {
-            java.util.regex.Matcher mm = java.util.regex.Pattern.compile("^bot (\\d+): (.*)$", java.util.regex.Pattern.DOTALL).matcher(f);
+            Matcher mm = Pattern.compile("^bot (\\d+): (.*)$", Pattern.DOTALL).matcher(f);
             if (mm.matches()) {
                 failed.put(Long.parseLong(mm.group(1)), mm.group(2));
             }

@@ -1,13 +1,13 @@
 package dev.sortie.cli;
 
 import dev.sortie.bots.http.ControlServer;
+import dev.sortie.bots.http.TreeLoader;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.run.BotManager;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.RunSpec;
 import dev.sortie.bots.run.RunStatus;
-import dev.sortie.bots.http.TreeLoader;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.config.Durations;
@@ -16,8 +16,12 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +84,7 @@ final class BotsCommand implements Runnable {
         URI uri;
         try {
             uri = new URI(target);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new UserError(ExitCodes.CONFIG, "--target " + target + " is not a URL: " + e.getReason());
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null
@@ -116,7 +120,7 @@ final class BotsCommand implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Load test: N bots each loop the tree until done or error; a bot that dies is replaced.",
                 "Shows live progress and a summary table; Ctrl-C stops the bots and prints the summary."})
-    static final class Run extends TreeOptions implements java.util.concurrent.Callable<Integer> {
+    static final class Run extends TreeOptions implements Callable<Integer> {
         @Option(names = "--n", defaultValue = "1", paramLabel = "N", description = "How many bots (default: ${DEFAULT-VALUE}).")
         int n;
 
@@ -157,7 +161,7 @@ final class BotsCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(stopper);
             RunResult result = watch(manager, out, System.console() != null);
             MetricsSnapshot m = manager.metrics();
-            out.println("-----> " + result.reason() + ": " + String.format(java.util.Locale.ROOT, "%,d", m.runs()) + " actions by "
+            out.println("-----> " + result.reason() + ": " + String.format(Locale.ROOT, "%,d", m.runs()) + " actions by "
                     + manager.describe().highestBotId() + " bots, " + m.totalErrorCount() + " errors");
             BotReport.printTable(out, m);
             if (!result.failures().isEmpty()) {
@@ -209,7 +213,7 @@ final class BotsCommand implements Runnable {
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = {"Integration test: each bot runs the tree once as sequence(select(tree, error), done).",
                 "Passes (exit 0) only if every bot reaches done with no error; exit 1 otherwise. --junit writes a report for CI."})
-    static final class Test extends TreeOptions implements java.util.concurrent.Callable<Integer> {
+    static final class Test extends TreeOptions implements Callable<Integer> {
         @Option(names = "--n", defaultValue = "1", paramLabel = "N", description = "How many bots (default: ${DEFAULT-VALUE}).")
         int n;
 
@@ -261,7 +265,7 @@ final class BotsCommand implements Runnable {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Serve the bots' HTTP control API (POST /start, POST /integration/start, DELETE /stop, GET /metrics,",
                 "GET /logs, GET /status, POST /bots/add, POST /bots/remove, PATCH /settings) until Ctrl-C."})
-    static final class Serve implements java.util.concurrent.Callable<Integer> {
+    static final class Serve implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8124", description = "Port (default: ${DEFAULT-VALUE}).")
         int port;
 
@@ -286,7 +290,7 @@ final class BotsCommand implements Runnable {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bind);
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 throw new UserError(ExitCodes.USAGE, "--bind " + bind + " is not an address on this machine");
             }
             Path base = dir.toAbsolutePath().normalize();

@@ -2,6 +2,7 @@ package dev.sortie.cli;
 
 import dev.sortie.config.ConfigException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /** Turns exceptions into one clear line and an exit code; stack traces only with {@code --stacktrace}. */
@@ -21,7 +22,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         } else if (e instanceof ConfigException) {
             code = ExitCodes.CONFIG;
             message = e.getMessage();
-        } else if (e instanceof IOException || e instanceof java.io.UncheckedIOException) {
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
             code = ExitCodes.FAILED;
             message = e.getMessage();
         } else {

@@ -1,5 +1,6 @@
 package dev.sortie.compile;
 
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.Set;
  */
 public final class ApiClassLoader extends URLClassLoader {
 
-    public ApiClassLoader(String name, Path classes, Set<String> apiPackages) throws java.net.MalformedURLException {
+    public ApiClassLoader(String name, Path classes, Set<String> apiPackages) throws MalformedURLException {
         super(name, new URL[] {classes.toUri().toURL()}, new ApiOnly(name + "-api", ApiClassLoader.class.getClassLoader(), apiPackages));
     }
 

@@ -11,11 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -49,7 +53,7 @@ public final class SourceCompiler {
     }
 
     /** Compiles {@code sources}; {@code names} gives each file's name in messages, {@code what} the whole. */
-    public void compile(List<Path> sources, Path outputDir, java.util.function.Function<Path, String> names, String what)
+    public void compile(List<Path> sources, Path outputDir, Function<Path, String> names, String what)
             throws CompileException, IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
@@ -121,7 +125,7 @@ public final class SourceCompiler {
                 sha.update(c.getKey().getBytes(StandardCharsets.UTF_8));
                 sha.update(c.getValue());
             }
-            return java.util.HexFormat.of().formatHex(sha.digest());
+            return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -146,7 +150,7 @@ public final class SourceCompiler {
                 }
             } else {
                 try (JarFile jar = new JarFile(location.toFile())) {
-                    for (JarEntry e : java.util.Collections.list(jar.entries())) {
+                    for (JarEntry e : Collections.list(jar.entries())) {
                         String n = e.getName();
                         if (n.startsWith(prefix) && n.endsWith(".class") && n.indexOf('/', prefix.length()) < 0) {
                             try (InputStream in = jar.getInputStream(e)) {
@@ -167,7 +171,7 @@ public final class SourceCompiler {
     private void extractApi() throws IOException {
         for (Map.Entry<String, byte[]> c : apiClasses(apiPackages).entrySet()) {
             Path target = apiDir.resolve(c.getKey());
-            if (Files.exists(target) && java.util.Arrays.equals(Files.readAllBytes(target), c.getValue())) {
+            if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), c.getValue())) {
                 continue;
             }
             Files.createDirectories(target.getParent());

@@ -1,5 +1,6 @@
 package dev.sortie.config;
 
+import java.nio.file.FileSystems;
 import java.util.List;
 
 /** Checks what the YAML types alone cannot: branch names, paths, argv lists, domains. */
@@ -19,7 +20,7 @@ final class AppConfigValidator {
         if (c.artifact() != null) {
             relativePath(c.artifact(), source, "artifact");
             try {
-                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + c.artifact());
+                FileSystems.getDefault().getPathMatcher("glob:" + c.artifact());
             } catch (IllegalArgumentException e) { // PatternSyntaxException among them
                 throw new ConfigException(source + ": artifact: " + Quote.of(c.artifact())
                         + " is not a valid glob (e.g. target/*.jar): " + e.getMessage().lines().findFirst().orElse(""));

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -157,7 +158,7 @@ public final class ConfigLoader {
         }
         if (type.isRecord()) {
             return "a mapping of keys ("
-                    + java.util.Arrays.stream(type.getRecordComponents())
+                    + Arrays.stream(type.getRecordComponents())
                             .map(c -> PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(
                                     c.getName().equals("packaging") ? "package" : c.getName()))
                             .collect(Collectors.joining(", "))

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.commons.exec.CommandLine;
@@ -38,7 +39,7 @@ public final class CommandRunner {
         try {
             program = Executables.resolve(command.argv().getFirst(), env.get("PATH"), command.workDir()).toString();
         } catch (IOException e) {
-            throw new CommandFailedException(command, -1, e.getMessage(), java.util.List.of());
+            throw new CommandFailedException(command, -1, e.getMessage(), List.of());
         }
         CommandLine line = new CommandLine(program);
         for (String arg : command.argv().subList(1, command.argv().size())) {
@@ -59,7 +60,7 @@ public final class CommandRunner {
         try {
             exit = executor.execute(line, env);
         } catch (IOException e) {
-            throw new CommandFailedException(command, -1, "could not run " + command.argv().getFirst() + ": " + e.getMessage(), java.util.List.of());
+            throw new CommandFailedException(command, -1, "could not run " + command.argv().getFirst() + ": " + e.getMessage(), List.of());
         } finally {
             try {
                 stdout.close();
@@ -92,9 +93,9 @@ public final class CommandRunner {
         };
     }
 
-    private static java.util.List<String> snapshot(Deque<String> tail) {
+    private static List<String> snapshot(Deque<String> tail) {
         synchronized (tail) {
-            return java.util.List.copyOf(tail);
+            return List.copyOf(tail);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -138,7 +139,7 @@ public final class AppRepository {
         try (Repository repo = open()) {
             ObjectId id = repo.resolve(ref + "^{commit}");
             return Optional.ofNullable(id).map(ObjectId::getName);
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException e) {
+        } catch (RevisionSyntaxException e) {
             return Optional.empty();
         }
     }

@@ -6,6 +6,7 @@ import dev.sortie.exec.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class ManagedNginx {
                 "port", Integer.toString(config.port())), Set.of());
         Path tmp = prefix().resolve(".nginx.conf.tmp");
         Files.writeString(tmp, conf);
-        Files.move(tmp, commands.config(), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, commands.config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** {@link #prepare()}, then the sites directory. */

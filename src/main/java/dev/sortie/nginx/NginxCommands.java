@@ -4,6 +4,7 @@ import dev.sortie.exec.Command;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The argv of every nginx invocation for a managed prefix; pure, so tests can assert them exactly. */
 public record NginxCommands(String binary, Path prefix) {
@@ -26,7 +27,7 @@ public record NginxCommands(String binary, Path prefix) {
 
     /** Starts the master, which daemonizes itself. */
     public Command start() {
-        return new Command(base(errorLog().toString()), prefix, java.util.Map.of());
+        return new Command(base(errorLog().toString()), prefix, Map.of());
     }
 
     /** Checks the whole config; problems are printed on stderr. */
@@ -34,13 +35,13 @@ public record NginxCommands(String binary, Path prefix) {
         List<String> argv = base("stderr");
         argv.add(1, "-t");
         argv.add(2, "-q");
-        return new Command(argv, prefix, java.util.Map.of());
+        return new Command(argv, prefix, Map.of());
     }
 
     public Command signal(String signal) {
         List<String> argv = base(errorLog().toString());
         argv.add("-s");
         argv.add(signal);
-        return new Command(argv, prefix, java.util.Map.of());
+        return new Command(argv, prefix, Map.of());
     }
 }

@@ -1,10 +1,13 @@
 package dev.sortie.nginx;
 
+import dev.sortie.config.Quote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +45,7 @@ public final class Template {
      * Fills the placeholders. Values may not contain whitespace, quotes, braces, {@code ;},
      * {@code $} or {@code #}, except that {@code spaced} names may hold single spaces between words.
      */
-    public String render(Map<String, String> values, java.util.Set<String> spaced) {
+    public String render(Map<String, String> values, Set<String> spaced) {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -50,11 +53,11 @@ public final class Template {
             String value = values.get(key);
             if (value == null) {
                 throw new IllegalArgumentException("template " + name + " uses {{" + key + "}}, which Sortie does not provide; it provides: "
-                        + String.join(", ", new java.util.TreeSet<>(values.keySet())));
+                        + String.join(", ", new TreeSet<>(values.keySet())));
             }
             for (String word : spaced.contains(key) ? value.split(" ", -1) : new String[] {value}) {
                 if (word.isEmpty() || UNSAFE.matcher(word).find()) {
-                    throw new IllegalArgumentException("refusing to write " + key + " = " + dev.sortie.config.Quote.of(value)
+                    throw new IllegalArgumentException("refusing to write " + key + " = " + Quote.of(value)
                             + " into " + name + ": it contains characters that would change the nginx config");
                 }
             }

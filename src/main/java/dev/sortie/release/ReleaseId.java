@@ -3,6 +3,7 @@ package dev.sortie.release;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** Release ids sort by time and say what they hold: {@code 20261121-120305-3f2a9c1} (UTC time, short sha). */
@@ -22,7 +23,7 @@ public final class ReleaseId {
     }
 
     /** The id with a counter when {@code taken} says the plain one is used (two deploys in one second). */
-    public static String unique(Instant time, String commit, java.util.function.Predicate<String> taken) {
+    public static String unique(Instant time, String commit, Predicate<String> taken) {
         String base = of(time, commit);
         String id = base;
         for (int n = 2; taken.test(id); n++) {

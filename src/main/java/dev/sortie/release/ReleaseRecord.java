@@ -1,5 +1,6 @@
 package dev.sortie.release;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public record ReleaseRecord(
         run = run == null ? List.of() : List.copyOf(run);
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isLive() {
         return LIVE.equals(outcome);
     }

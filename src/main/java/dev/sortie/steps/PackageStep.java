@@ -4,6 +4,7 @@ import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.pipeline.StepResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class PackageStep extends BuildCommandStep {
                     .filter(p -> configured || !isSideArtifact(p.getFileName().toString()))
                     .sorted()
                     .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new StepFailure("cannot look for the artifact: " + e.getMessage());
         }
         if (matches.isEmpty()) {

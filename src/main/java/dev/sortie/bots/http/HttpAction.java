@@ -10,14 +10,22 @@ import dev.sortie.bots.tree.ActionFn;
 import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Outcome;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +93,7 @@ public record HttpAction(String method, String path, Map<String, String> headers
         Answer answer;
         try {
             answer = request.method().equals("PATCH") ? sendWithHttpClient(request) : send(request);
-        } catch (HttpTimeoutException | java.net.SocketTimeoutException e) {
+        } catch (HttpTimeoutException | SocketTimeoutException e) {
             return Outcome.fail("no answer within " + timeout.toMillis() + "ms");
         } catch (ConnectException e) {
             return Outcome.fail("cannot connect to " + request.uri().getHost() + ":" + port(request.uri()) + " (connection refused)");
@@ -99,18 +107,18 @@ public record HttpAction(String method, String path, Map<String, String> headers
     }
 
     /** A request with every ${name} filled in. */
-    record Prepared(String method, URI given, java.net.URL url, Map<String, String> headers, byte[] body) {
+    record Prepared(String method, URI given, URL url, Map<String, String> headers, byte[] body) {
         URI uri() {
             return given != null ? given : URI.create(url.toString());
         }
     }
 
     /** The URL of a path without references, per target: parsed once, not per request. */
-    private record FixedUrl(String target, java.net.URL url) {
+    private record FixedUrl(String target, URL url) {
     }
 
     Prepared prepare(BotContext ctx) {
-        java.net.URL url;
+        URL url;
         URI uri = null;
         if (Substitution.hasRefs(path)) {
             uri = URI.create(ctx.target() + Substitution.expandPath(path, ctx));
@@ -126,7 +134,7 @@ public record HttpAction(String method, String path, Map<String, String> headers
         if (headers.isEmpty() && json == null && body == null) {
             return new Prepared(method, uri, url, Map.of(), null);
         }
-        Map<String, String> h = new java.util.LinkedHashMap<>();
+        Map<String, String> h = new LinkedHashMap<>();
         boolean contentType = false;
         for (Map.Entry<String, String> e : headers.entrySet()) {
             h.put(e.getKey(), Substitution.expand(e.getValue(), ctx));
@@ -143,21 +151,21 @@ public record HttpAction(String method, String path, Map<String, String> headers
                 h.put("Content-Type", "application/json");
             }
         } else if (body != null) {
-            bytes = Substitution.expand(body, ctx).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes = Substitution.expand(body, ctx).getBytes(StandardCharsets.UTF_8);
         }
         return new Prepared(method, uri, url, h, bytes);
     }
 
-    private static java.net.URL toUrl(URI uri) {
+    private static URL toUrl(URI uri) {
         try {
             return uri.toURL();
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
     }
 
     private Answer send(Prepared r) throws IOException {
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) r.url().openConnection(java.net.Proxy.NO_PROXY);
+        HttpURLConnection c = (HttpURLConnection) r.url().openConnection(Proxy.NO_PROXY);
         c.setRequestMethod(r.method());
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
@@ -172,11 +180,11 @@ public record HttpAction(String method, String path, Map<String, String> headers
             }
         }
         int status = c.getResponseCode();
-        java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
         String text = "";
         if (in != null) {
             try (in) { // reading to the end and closing returns the connection to the keep-alive cache
-                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
         return new Answer(status, text);

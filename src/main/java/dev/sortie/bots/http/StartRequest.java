@@ -2,6 +2,7 @@ package dev.sortie.bots.http;
 
 import dev.sortie.bots.run.RunSpec;
 import dev.sortie.bots.tree.Node;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ record StartRequest(RunSpec.Mode mode, String tree, String target, int bots, dou
     static Double rate(JsonBody in) {
         Double rate = in.number("rate", 0, FASTEST, RATE);
         if (rate != null && rate > 0 && rate < SLOWEST) {
-            in.problem("rate: expected " + RATE + ", got " + java.math.BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString());
+            in.problem("rate: expected " + RATE + ", got " + BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString());
             return null;
         }
         return rate;

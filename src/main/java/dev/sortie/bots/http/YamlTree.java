@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sortie.bots.tree.Node;
-import dev.sortie.bots.tree.Trees;
 import dev.sortie.bots.tree.TreeException;
+import dev.sortie.bots.tree.Trees;
 import dev.sortie.config.Suggestions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -285,7 +286,7 @@ public final class YamlTree {
                     String value = text(e.getValue(), join(join(here, "headers"), e.getKey()));
                     if (!e.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
                         problem(join(join(here, "headers"), e.getKey()), "not a valid header name");
-                    } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                    } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                         problem(join(join(here, "headers"), e.getKey()), "Sortie sets this header itself (the target URL gives the Host)");
                     } else if (value != null) {
                         headers.put(e.getKey(), value);

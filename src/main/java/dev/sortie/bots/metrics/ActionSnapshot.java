@@ -1,6 +1,7 @@
 package dev.sortie.bots.metrics;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 
 /**
  * One action's figures, in the bot_army metrics schema ({@code duration} is the running average
@@ -20,6 +21,6 @@ public record ActionSnapshot(
 
     /** How a latency in milliseconds reads in tables and push output: 0.4ms, 27.3ms, 102ms. */
     public static String millis(double ms) {
-        return ms >= 100 ? String.format(java.util.Locale.ROOT, "%.0fms", ms) : String.format(java.util.Locale.ROOT, "%.1fms", ms);
+        return ms >= 100 ? String.format(Locale.ROOT, "%.0fms", ms) : String.format(Locale.ROOT, "%.1fms", ms);
     }
 }

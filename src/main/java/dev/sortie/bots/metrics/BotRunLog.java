@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code bot_run.log}: one line per action run, written by one background thread so bots only pay
@@ -35,7 +36,7 @@ public final class BotRunLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closing;
     private volatile IOException failure;
-    private final java.util.concurrent.atomic.LongAdder dropped = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder dropped = new LongAdder();
 
     private BotRunLog(Path file, Writer out) {
         this.file = file;

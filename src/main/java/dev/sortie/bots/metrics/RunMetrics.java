@@ -3,8 +3,11 @@ package dev.sortie.bots.metrics;
 import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Outcome;
 import dev.sortie.bots.tree.TreeRunner;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -17,7 +20,7 @@ public final class RunMetrics implements TreeRunner.Listener {
     private final ConcurrentHashMap<String, ActionStats> actions = new ConcurrentHashMap<>();
     private final LongAdder totalErrors = new LongAdder();
     private final LongAdder runs = new LongAdder();
-    private final java.util.concurrent.atomic.AtomicInteger firstSeen = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger firstSeen = new AtomicInteger();
     private final LongSupplier botCount;
     private final BotRunLog log;
 
@@ -51,8 +54,8 @@ public final class RunMetrics implements TreeRunner.Listener {
     }
 
     public MetricsSnapshot snapshot() {
-        Map<String, ActionSnapshot> out = new java.util.LinkedHashMap<>();
-        actions.entrySet().stream().sorted(java.util.Comparator.comparingInt(e -> e.getValue().order))
+        Map<String, ActionSnapshot> out = new LinkedHashMap<>();
+        actions.entrySet().stream().sorted(Comparator.comparingInt(e -> e.getValue().order))
                 .forEach(e -> out.put(e.getKey(), e.getValue().snapshot()));
         return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out);
     }

@@ -8,8 +8,12 @@ import dev.sortie.bots.tree.Outcome;
 import dev.sortie.bots.tree.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +70,7 @@ public final class BotManager implements AutoCloseable {
         if (ms < 1000) {
             return ms + "ms";
         }
-        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 
     public synchronized Status status() {
@@ -79,7 +83,7 @@ public final class BotManager implements AutoCloseable {
 
     /** The current (or last) run's metrics; empty when nothing has run. */
     public synchronized MetricsSnapshot metrics() {
-        return run == null ? new MetricsSnapshot(0, 0, 0, java.util.Map.of()) : run.metrics().snapshot();
+        return run == null ? new MetricsSnapshot(0, 0, 0, Map.of()) : run.metrics().snapshot();
     }
 
     public synchronized RunMetrics liveMetrics() {
@@ -107,7 +111,7 @@ public final class BotManager implements AutoCloseable {
     }
 
     /** Where the current (or last) run's bot_run.log is; null if none. */
-    public synchronized java.nio.file.Path logFile() {
+    public synchronized Path logFile() {
         return run == null ? null : run.spec().log();
     }
 
@@ -135,7 +139,7 @@ public final class BotManager implements AutoCloseable {
         }
         if (r != null && (r.status() == Status.RUNNING || r.status() == Status.TERMINATING)) {
             r.terminate("shutting down");
-            r.ended().completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+            r.ended().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.sortie.bots.tree;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * One bot's private state that its actions read and extend: its id, the target it works against
@@ -64,12 +66,12 @@ public final class BotContext {
 
     /** The saved values, read-only. */
     public Map<String, Object> values() {
-        return java.util.Collections.unmodifiableMap(values);
+        return Collections.unmodifiableMap(values);
     }
 
     /** The saved values (plus bot_id), sorted, for messages. */
     public String keys() {
-        var names = new java.util.TreeSet<>(values.keySet());
+        var names = new TreeSet<>(values.keySet());
         names.add("bot_id");
         return String.join(", ", names);
     }

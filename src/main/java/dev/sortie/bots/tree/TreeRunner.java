@@ -1,9 +1,12 @@
 package dev.sortie.bots.tree;
 
 import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -48,7 +51,7 @@ public final class TreeRunner {
     private static final ScheduledExecutorService TIMER = timer();
 
     private static ScheduledExecutorService timer() {
-        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "bot-timeouts");
             thread.setDaemon(true);
             return thread;
@@ -215,11 +218,11 @@ public final class TreeRunner {
         Thread[] threads = new Thread[n];
         AtomicInteger finished = new AtomicInteger();
         Object lock = new Object();
-        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean decided = new AtomicBoolean();
         for (int i = 0; i < n; i++) {
             int k = i;
             contexts[k] = ctx.copy();
-            RandomGenerator own = new java.util.SplittableRandom(random.nextLong());
+            RandomGenerator own = new SplittableRandom(random.nextLong());
             Cursor branch = new Cursor(p.children().get(k), own, System::nanoTime);
             threads[k] = Thread.ofVirtual().unstarted(() -> {
                 End end = pass(branch, contexts[k], own, () -> stopping.getAsBoolean() || decided.get(), deadline);

@@ -1,5 +1,6 @@
 package dev.sortie.hooks.runtime;
 
+import dev.sortie.config.Suggestions;
 import dev.sortie.hooks.DeployEnv;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -35,7 +36,7 @@ final class HookRules {
         } else {
             String step = name.substring(name.indexOf('_') + 1);
             if (!stepIds.contains(step)) {
-                String near = dev.sortie.config.Suggestions.nearest(step, stepIds);
+                String near = Suggestions.nearest(step, stepIds);
                 return "there is no step named \"" + step + "\"" + (near != null ? " (did you mean " + name.substring(0, name.indexOf('_') + 1)
                         + near + "?)" : "") + "; the steps are: " + String.join(", ", stepIds);
             }

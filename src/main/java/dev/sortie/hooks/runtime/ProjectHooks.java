@@ -1,6 +1,8 @@
 package dev.sortie.hooks.runtime;
 
+import dev.sortie.compile.ApiClassLoader;
 import dev.sortie.hooks.DeployEnv;
+import dev.sortie.hooks.HookException;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,7 @@ public final class ProjectHooks {
      * @param stepIds the pipeline's step ids, in order
      */
     public static ProjectHooks load(HookCache.Entry entry, List<String> stepIds) throws HookCompileException, IOException {
-        var loader = new dev.sortie.compile.ApiClassLoader("sortie-hooks", entry.classes(), java.util.Set.of(HookCompiler.API_PACKAGE));
+        var loader = new ApiClassLoader("sortie-hooks", entry.classes(), Set.of(HookCompiler.API_PACKAGE));
         Class<?> type;
         try {
             type = loader.loadClass(entry.className());
@@ -118,7 +121,7 @@ public final class ProjectHooks {
         if (hooks.containsKey(ON_FAILURE)) {
             ordered.put(ON_FAILURE, hooks.get(ON_FAILURE));
         }
-        return java.util.Collections.unmodifiableMap(ordered);
+        return Collections.unmodifiableMap(ordered);
     }
 
     public String className() {
@@ -186,7 +189,7 @@ public final class ProjectHooks {
     }
 
     static String describe(Throwable t) {
-        if (t instanceof dev.sortie.hooks.HookException) {
+        if (t instanceof HookException) {
             return t.getMessage();
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
