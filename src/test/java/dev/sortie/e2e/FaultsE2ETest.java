@@ -114,6 +114,33 @@ class FaultsE2ETest {
     }
 
     @Test
+    @Order(1)
+    void failedSmokeBotsMoveTrafficBackWithoutAFailedRequest() throws Exception {
+        String live = liveRelease();
+        Files.createDirectories(project.resolve("bots"));
+        Files.writeString(project.resolve("bots/smoke.yml"), """
+                tree:
+                  sequence:
+                    - name: home page
+                      request: {path: /}
+                      expect: {status: 200, body_contains: "a text this release never serves"}
+                    - done
+                """);
+        Files.writeString(project.resolve("message.txt"), "release " + (++version) + "\n");
+        var load = Wrk.start("http://127.0.0.1:" + sortie.nginxPort + "/", APP + ".localhost", 4, 8);
+        Thread.sleep(500);
+        Proc.Result push = commitAndPush("smoke bots that fail");
+        String out = push.output();
+        assertTrue(out.contains("deploy FAILED at run_bots: smoke bots failed"), out);
+        assertTrue(out.contains("moved traffic back to the previous release " + live), out);
+        assertTrue(out.contains("the new instance drains for 1.0s, then stops"), out);
+        sortie.git(project, "rm", "-q", "-r", "bots").assertOk();
+        sortie.git(project, "commit", "-q", "-m", "no smoke bots").assertOk();
+        assertNoFailedRequests(load.join());
+        assertConverged(live, newestDeploy(), "smoke bots failed");
+    }
+
+    @Test
     @Order(2)
     void theDaemonKilledDuringADrainStopsTheOldInstanceWhenItComesBack() throws Exception {
         Files.writeString(sortie.home.resolve("sortie.yml"), "nginx:\n  port: " + sortie.nginxPort + "\ndrain: 4s\nstop_timeout: 5s\n");
@@ -384,7 +411,7 @@ class FaultsE2ETest {
         assertTrue(site.startsWith("# " + APP + ": release " + live + "."), "the nginx site names the live release:\n" + site);
         String releases = sortie.sortie("releases", APP).assertOk().output();
         assertTrue(releases.contains("* " + live), releases);
-        assertTrue(releases.lines().anyMatch(l -> l.contains(failed) && l.contains("failed") && l.contains(reason.substring(0, 20))),
+        assertTrue(releases.lines().anyMatch(l -> l.contains(failed) && l.contains("failed") && l.contains(reason.substring(0, Math.min(20, reason.length())))),
                 releases);
         assertTrue(sortie.sortie("deploys", APP).assertOk().output().lines().anyMatch(l -> l.startsWith(failed) && l.contains(" failed ")));
         assertEquals(List.of(live), runningReleases(), "only the live release runs; nothing is orphaned");
