@@ -286,7 +286,7 @@ stop_wrk() { # $1: not before this time
 }
 
 # checks that current, the nginx site, sortie releases and sortie ps name $1; prints "y" or "n: why"
-records_agree() { # $1 expected live release, $2 failed release ("" for none), $3 evidence dir
+records_agree() { # $1 expected live release, $2 the failed release ("-" when none failed), $3 evidence dir
   local live=$1 failed=$2 dir=$3 why=() cur site star pslive lines i
   cur=$(current_release)
   site=$(head -n 1 "$SORTIE_HOME/nginx/sites/$app.conf" 2>/dev/null || true)
@@ -299,12 +299,14 @@ records_agree() { # $1 expected live release, $2 failed release ("" for none), $
     sleep 0.1
   done
   pslive=$(awk -v a="$app" '$1 == a && $3 == "(live)" {print $2}' "$dir/ps.txt")
+  [ -n "$live" ] || why+=("no live release to compare with")
+  [ -n "$failed" ] || why+=("no journal names the pushed commit")
   [ "$cur" = "$live" ] || why+=("current=$cur")
   [ "$site" = "# $app: release $live." ] || why+=("site='$site'")
   [ "$star" = "$live" ] || why+=("releases*=${star:-none}")
   [ "$pslive" = "$live" ] || why+=("ps(live)=${pslive:-none}")
   [ "$lines" = 1 ] || why+=("ps shows $lines instances")
-  if [ -n "$failed" ] && ! awk -v r="$failed" '$1 == r && $2 == "failed" {f=1} END {exit !f}' "$dir/releases.txt"; then
+  if [ -n "$failed" ] && [ "$failed" != - ] && ! awk -v r="$failed" '$1 == r && $2 == "failed" {f=1} END {exit !f}' "$dir/releases.txt"; then
     why+=("$failed not listed as failed")
   fi
   if [ ${#why[@]} -eq 0 ]; then echo y; else echo "n: ${why[*]}"; fi
@@ -408,6 +410,11 @@ run_case() { # $1 step, $2 fault
     orphans=$(wc -l < "$dir/orphans.txt")
     [ "$orphans" = 0 ] || ps -o pid,ppid,etime,args -p "$(paste -sd, "$dir/orphans.txt")" >> "$dir/orphans.txt" 2>&1 || true
   fi
+  local wpid_end
+  wpid_end=$([ -n "$journal" ] && worker_pid "$journal" || true)
+  if [ -n "$wpid_end" ] && kill -0 "$wpid_end" 2>/dev/null; then
+    notes+=("worker $wpid_end still alive 5s after the push")
+  fi
   others=$(running_releases | grep -vx -- "$live" | grep -vx -- "${failed:-none}" | paste -sd, || true)
 
   # the row
@@ -496,7 +503,7 @@ run_daemon_case() {
   conn=$(wrk_field "$dir/wrk.txt" connect); rd=$(wrk_field "$dir/wrk.txt" read)
   wr=$(wrk_field "$dir/wrk.txt" write); tmo=$(wrk_field "$dir/wrk.txt" timeout)
   sock=$((conn + rd + wr + tmo))
-  cons=$(records_agree "$after" "" "$dir")
+  cons=$(records_agree "$after" - "$dir")
   [ -z "$tconv" ] || { conv=$(elapsed "$t0" "$tconv"); n_conv=$((n_conv + 1)); max_conv=$(awk -v a="$max_conv" -v b="$conv" 'BEGIN {print (b > a ? b : a)}'); }
   [ -n "$tconv" ] || notes+=("old instance $oldpid still running 15s after server start")
   local retiring due
