@@ -352,7 +352,7 @@ run_case() { # $1 step, $2 fault
     hang) : > "$ctl/hang-$hook"; what="$hook hangs 30s (timeout 2s)" ;;
     kill9) : > "$ctl/pause-$hook"; t0_kind=kill; what="$hook pauses; kill -9 worker" ;;
   esac
-  # the sed-free way to drop the trailing newline that $(...) took: the yml lines end with \n already
+  # $(printf ...) dropped the last newline of the yml lines: put it back
   [ -z "$extra" ] || [[ $extra == *$'\n' ]] || extra+=$'\n'
   write_app "case $name" "$extra" "$bots"
   git -C "$repo" add -A
