@@ -59,9 +59,16 @@ public final class BotManager implements AutoCloseable {
         Node bounded = botTimeout == null || botTimeout.isZero() ? tree : Trees.timeout(tree, botTimeout);
         String within = botTimeout == null || botTimeout.isZero() ? "" : " within " + human(botTimeout);
         return Trees.sequence(
-                Trees.select(bounded, Trees.action("error", ctx -> Outcome.error("the tree did not succeed" + within
-                        + (ctx.lastProblem() == null ? "" : " (" + ctx.lastProblem() + ")")))),
+                Trees.select(bounded, Trees.action("error", ctx -> Outcome.error(failure(ctx.lastProblem(), within)))),
                 Trees.done());
+    }
+
+    /** Why a bot did not reach done: its last problem; the time limit only when that is what stopped it. */
+    static String failure(String lastProblem, String within) {
+        if (lastProblem == null) {
+            return "the tree did not succeed" + within;
+        }
+        return "the tree did not succeed" + (lastProblem.contains("timed out") ? within : "") + " (" + lastProblem + ")";
     }
 
     /** 30s, 1.5s, 250ms: how durations read in messages. */
