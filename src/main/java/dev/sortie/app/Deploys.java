@@ -3,6 +3,7 @@ package dev.sortie.app;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.sortie.config.AppConfig;
 import dev.sortie.config.ConfigException;
+import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.DeployState;
 import dev.sortie.deploy.DeployWorker;
 import dev.sortie.deploy.Journal;
@@ -135,17 +136,15 @@ public final class Deploys {
         return (String) result.get("message");
     }
 
-    /** The id of the newest deploy of an app, if any. */
+    /** The id of the newest deploy of an app (the last queued), if any. */
     public Optional<String> latest(String app) throws IOException {
         Path dir = sortie.home().deploysDir(app);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
         try (var files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.endsWith(".jsonl"))
-                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
-                    .max(String::compareTo);
+            List<Path> journals = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList();
+            return DeployQueue.newest(journals, 1).stream().map(DeployState::deployId).findFirst();
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -71,6 +72,9 @@ public final class DeployQueue implements AutoCloseable {
 
     private record Running(String deployId, Worker worker, String[] cancelledBy) {
     }
+
+    /** Oldest first, by when the daemon queued them (ids sort by second, then by commit: not by arrival). */
+    static final Comparator<DeployState> ARRIVAL = Comparator.comparing(DeployState::queuedAt).thenComparing(DeployState::deployId);
 
     public DeployQueue(SortieHome home, Workers workers, Convergence convergence) {
         this.home = home;
@@ -252,12 +256,11 @@ public final class DeployQueue implements AutoCloseable {
 
     private Optional<String> latestDeployOf(String app, String commit) throws IOException {
         return journals(app).stream()
-                .sorted(Comparator.reverseOrder())
-                .map(this::stateOf)
+                .map(DeployQueue::stateOf)
                 .flatMap(Optional::stream)
                 .filter(s -> s.commit().equals(commit))
-                .map(DeployState::deployId)
-                .findFirst();
+                .max(ARRIVAL)
+                .map(DeployState::deployId);
     }
 
     /**
@@ -330,12 +333,37 @@ public final class DeployQueue implements AutoCloseable {
         for (String a : app == null ? apps() : List.of(AppName.require(app))) {
             files.addAll(journals(a));
         }
-        return files.stream()
+        return newest(files, limit);
+    }
+
+    /**
+     * The deploys of these journals, newest first by when they were queued, at most {@code limit}. An id
+     * starts with the second its deploy was queued in, so only the journals of the seconds the newest
+     * {@code limit} ids name need reading.
+     */
+    public static List<DeployState> newest(List<Path> journals, int limit) {
+        List<Path> byName = journals.stream()
                 .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                .limit(limit)
-                .map(this::stateOf)
-                .flatMap(Optional::stream)
                 .toList();
+        if (limit <= 0) {
+            return List.of();
+        }
+        if (byName.size() > limit) {
+            String oldestSecond = second(byName.get(limit - 1));
+            byName = byName.stream().filter(p -> second(p).compareTo(oldestSecond) >= 0).toList();
+        }
+        return byName.stream()
+                .map(DeployQueue::stateOf)
+                .flatMap(Optional::stream)
+                .sorted(ARRIVAL.reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /** {@code yyyyMMdd-HHmmss}, the second a deploy id starts with. */
+    private static String second(Path journal) {
+        String name = journal.getFileName().toString();
+        return name.length() < 15 ? name : name.substring(0, 15);
     }
 
     /**
@@ -346,14 +374,15 @@ public final class DeployQueue implements AutoCloseable {
         try {
             for (String app : apps()) {
                 List<String> requeue = new ArrayList<>();
-                for (Path file : journals(app).stream().sorted().toList()) {
-                    Optional<DeployState> state = stateOf(file);
-                    if (state.isEmpty() || state.get().finished()) {
-                        continue;
-                    }
-                    Long pid = state.get().workerPid();
+                Map<DeployState, Path> unfinished = new TreeMap<>(ARRIVAL);
+                for (Path file : journals(app)) {
+                    stateOf(file).filter(s -> !s.finished()).ifPresent(s -> unfinished.put(s, file));
+                }
+                for (Map.Entry<DeployState, Path> e : unfinished.entrySet()) {
+                    DeployState state = e.getKey();
+                    Long pid = state.workerPid();
                     if (pid == null) {
-                        requeue.add(state.get().deployId());
+                        requeue.add(state.deployId());
                         continue;
                     }
                     String death = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
@@ -364,8 +393,8 @@ public final class DeployQueue implements AutoCloseable {
                                 return "stopped when the sortie server restarted";
                             })
                             .orElse("it was gone when the sortie server restarted");
-                    LOG.info("deploy {} of {} had no live worker: {}", state.get().deployId(), app, death);
-                    convergence.reconcile(file, death);
+                    LOG.info("deploy {} of {} had no live worker: {}", state.deployId(), app, death);
+                    convergence.reconcile(e.getValue(), death);
                 }
                 if (!requeue.isEmpty()) {
                     synchronized (this) {
@@ -390,7 +419,7 @@ public final class DeployQueue implements AutoCloseable {
         }
     }
 
-    private Optional<DeployState> stateOf(Path file) {
+    private static Optional<DeployState> stateOf(Path file) {
         try {
             return DeployState.of(Journal.read(file));
         } catch (IOException e) {
