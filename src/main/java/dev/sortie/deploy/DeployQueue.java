@@ -70,7 +70,19 @@ public final class DeployQueue implements AutoCloseable {
     private final CountDownLatch recovered = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private record Running(String deployId, Worker worker, String[] cancelledBy) {
+    /**
+     * An app's deploy from the moment it leaves the queue until it has ended: starting (no worker yet),
+     * running, then ended (its worker exited; the deploy is being wound up). Guarded by the queue's monitor.
+     */
+    private static final class Running {
+        final String deployId;
+        Worker worker;
+        boolean ended;
+        String cancelledBy;
+
+        Running(String deployId) {
+            this.deployId = deployId;
+        }
     }
 
     /** Oldest first, by when the daemon queued them (ids sort by second, then by commit: not by arrival). */
@@ -98,7 +110,7 @@ public final class DeployQueue implements AutoCloseable {
                 int ahead = queue.size() + (now == null ? 0 : 1);
                 if (ahead > 0) {
                     journal.accept(new DeployEvent.Notice(r.app() + ": queued behind " + ahead + (ahead == 1 ? " deploy" : " deploys")
-                            + (now == null ? "" : " (running: " + now.deployId() + ")")));
+                            + (now == null ? "" : " (running: " + now.deployId + ")")));
                 }
             }
             queue.addLast(id);
@@ -131,6 +143,7 @@ public final class DeployQueue implements AutoCloseable {
     private void runQueue(String app) {
         while (!closed) {
             String id;
+            Running run;
             synchronized (this) {
                 Deque<String> queue = queues.get(app);
                 id = queue == null ? null : queue.pollFirst();
@@ -138,11 +151,17 @@ public final class DeployQueue implements AutoCloseable {
                     runners.remove(app);
                     return;
                 }
+                // from here on this is the app's running deploy, for a cancel too, until it has ended
+                run = new Running(id);
+                running.put(app, run);
             }
             try {
-                runOne(app, id);
+                runOne(app, run);
             } catch (IOException | RuntimeException e) {
                 LOG.error("deploy {} of {} could not run", id, app, e);
+                synchronized (this) {
+                    run.ended = true;
+                }
                 try {
                     convergence.reconcile(home.journal(app, id), "the sortie server could not run it: " + e.getMessage());
                 } catch (IOException | RuntimeException again) {
@@ -151,11 +170,16 @@ public final class DeployQueue implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } finally {
+                synchronized (this) {
+                    running.remove(app, run);
+                }
             }
         }
     }
 
-    private void runOne(String app, String id) throws IOException, InterruptedException {
+    private void runOne(String app, Running run) throws IOException, InterruptedException {
+        String id = run.deployId;
         Path file = home.journal(app, id);
         DeployState state = DeployState.of(Journal.read(file)).orElseThrow(() -> new IOException(file + " has no queued line"));
         if (state.finished()) {
@@ -179,10 +203,19 @@ public final class DeployQueue implements AutoCloseable {
             }
             return;
         }
+        if (cancelledBeforeItStarted(app, run, file)) {
+            return;
+        }
         Worker worker = workers.take();
-        String[] cancelledBy = {null};
         synchronized (this) {
-            running.put(app, new Running(id, worker, cancelledBy));
+            if (run.cancelledBy == null) {
+                run.worker = worker;
+            }
+        }
+        if (run.worker == null) {
+            worker.kill();
+            cancelledBeforeItStarted(app, run, file);
+            return;
         }
         int exit;
         try {
@@ -191,10 +224,17 @@ public final class DeployQueue implements AutoCloseable {
             }
             worker.go(file);
             exit = worker.waitFor();
+        } catch (IOException | RuntimeException e) {
+            worker.kill(); // it may never have been told its deploy: it must not wait for one forever
+            throw e;
         } finally {
             synchronized (this) {
-                running.remove(app);
+                run.ended = true;
             }
+        }
+        String cancelledBy;
+        synchronized (this) {
+            cancelledBy = run.cancelledBy;
         }
         DeployState after = DeployState.of(Journal.read(file)).orElseThrow();
         if (after.gate() != null && after.terminal() instanceof DeployEvent.Live) {
@@ -206,14 +246,29 @@ public final class DeployQueue implements AutoCloseable {
             return;
         }
         String death;
-        if (cancelledBy[0] != null) {
-            death = "cancelled by " + cancelledBy[0];
+        if (cancelledBy != null) {
+            death = "cancelled by " + cancelledBy;
         } else if (exit == 1 && after.aborting() != null) {
             death = null;
         } else {
             death = exit > 128 ? "signal " + (exit - 128) : "exit " + exit;
         }
         convergence.reconcile(file, death);
+    }
+
+    /** A deploy cancelled after it left the queue, before it had a worker, ends as a queued one would; returns whether it was. */
+    private boolean cancelledBeforeItStarted(String app, Running run, Path file) throws IOException {
+        String by;
+        synchronized (this) {
+            by = run.cancelledBy;
+        }
+        if (by == null) {
+            return false;
+        }
+        try (Journal journal = Journal.open(file)) {
+            journal.appendDurably(new DeployEvent.Skipped(app, "cancelled by " + by + " before it started", null));
+        }
+        return true;
     }
 
     /**
@@ -282,13 +337,24 @@ public final class DeployQueue implements AutoCloseable {
             String app = found.get()[0];
             String id = found.get()[1];
             Running r = running.get(app);
-            if (r != null && r.deployId().equals(id)) {
+            if (r != null && r.deployId.equals(id)) {
+                if (r.ended) {
+                    throw new IOException("deploy " + id + " of " + app + " has already stopped; the sortie server is finishing it"
+                            + " (see: sortie deploys " + app + ")");
+                }
+                if (r.cancelledBy != null) {
+                    return "deploy " + id + " of " + app + " is already cancelled (by " + r.cancelledBy + ")";
+                }
+                if (r.worker == null) {
+                    r.cancelledBy = by;
+                    return "cancelled deploy " + id + " of " + app + " before it started";
+                }
                 DeployState state = stateOf(home.journal(app, id)).orElseThrow();
                 if (state.committing()) {
                     return "deploy " + id + " of " + app + " has already committed; it finishes going live (roll back afterwards instead)";
                 }
-                r.cancelledBy()[0] = by;
-                toKill = r.worker();
+                r.cancelledBy = by;
+                toKill = r.worker;
                 message = "cancelled deploy " + id + " of " + app + " during " + state.where() + "; it is being undone (the previous"
                         + " release keeps serving)";
             } else {
@@ -311,17 +377,17 @@ public final class DeployQueue implements AutoCloseable {
             Running r = running.get(e.getKey());
             if (e.getKey().equals(target)) {
                 if (r != null) {
-                    return Optional.of(new String[] {e.getKey(), r.deployId()});
+                    return Optional.of(new String[] {e.getKey(), r.deployId});
                 }
                 return Optional.ofNullable(e.getValue().peekFirst()).map(id -> new String[] {e.getKey(), id});
             }
-            if (r != null && r.deployId().equals(target) || e.getValue().contains(target)) {
+            if (r != null && r.deployId.equals(target) || e.getValue().contains(target)) {
                 return Optional.of(new String[] {e.getKey(), target});
             }
         }
         for (Map.Entry<String, Running> e : running.entrySet()) {
-            if (e.getKey().equals(target) || e.getValue().deployId().equals(target)) {
-                return Optional.of(new String[] {e.getKey(), e.getValue().deployId()});
+            if (e.getKey().equals(target) || e.getValue().deployId.equals(target)) {
+                return Optional.of(new String[] {e.getKey(), e.getValue().deployId});
             }
         }
         return Optional.empty();

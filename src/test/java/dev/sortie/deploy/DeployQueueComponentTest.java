@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deploy queue with fake worker processes: the order deploys run in after a restart.
+ * The deploy queue with fake worker processes: the order deploys run in after a restart, and what
+ * a cancel hits while a deploy is starting or ending.
  */
 @Timeout(60)
 class DeployQueueComponentTest {
@@ -92,6 +93,65 @@ class DeployQueueComponentTest {
         writeQueued("20261201-115959-bbb0000", second.minusSeconds(1));
         assertEquals(arrival.reversed().subList(0, 2), queue.list(APP, 2).stream().map(DeployState::deployId).toList(),
                 "the newest two of a second that holds three");
+    }
+
+    // ---- cancel while a deploy starts
+
+    /** Between leaving the queue and having a worker, a deploy is the app's next one: cancelling the app cancels it, not the one behind it. */
+    @Test
+    void cancellingTheAppWhileItsDeployIsStartingCancelsThatDeploy() throws Exception {
+        queue.recover();
+        workers.holdTake = true;
+        String first = enqueue();
+        assertTrue(workers.takeEntered.await(10, TimeUnit.SECONDS), "the first deploy is starting");
+        String second = enqueue();
+
+        String message = queue.cancel(APP, "tester");
+        workers.releaseTake.countDown();
+
+        assertTrue(message.contains(first), message);
+        DeployEvent end = awaitEnd(first);
+        assertInstanceOf(DeployEvent.Skipped.class, end);
+        assertTrue(((DeployEvent.Skipped) end).reason().contains("cancelled by tester"), end.toString());
+        assertInstanceOf(DeployEvent.Live.class, awaitEnd(second), "the deploy behind it still runs");
+        assertEquals(List.of(second), workers.ran(), "the cancelled deploy never got to run");
+    }
+
+    @Test
+    void cancellingADeployByIdWhileItIsStartingStopsIt() throws Exception {
+        queue.recover();
+        workers.holdTake = true;
+        String id = enqueue();
+        assertTrue(workers.takeEntered.await(10, TimeUnit.SECONDS), "the deploy is starting");
+
+        String message = queue.cancel(id, "tester");
+        workers.releaseTake.countDown();
+
+        assertTrue(message.contains(id), message);
+        assertInstanceOf(DeployEvent.Skipped.class, awaitEnd(id));
+        assertEquals(List.of(), workers.ran(), "it never ran");
+        Await.until("the worker taken for it is stopped", () -> workers.taken.stream().allMatch(w -> w.exit.isDone()));
+    }
+
+    // ---- cancel while a deploy ends
+
+    /** A worker that died is being reconciled: cancelling the app must not hit the deploy queued behind it. */
+    @Test
+    void cancellingTheAppWhileItsDeployIsBeingUndoneDoesNotCancelTheNextOne() throws Exception {
+        queue.recover();
+        workers.dieOnGo = true;
+        backend.holdList = true;
+        String first = enqueue();
+        assertTrue(backend.listEntered.await(10, TimeUnit.SECONDS), "the dead worker's deploy is being reconciled");
+        workers.dieOnGo = false;
+        String second = enqueue();
+
+        IOException refused = assertThrows(IOException.class, () -> queue.cancel(APP, "tester"));
+        backend.releaseList.countDown();
+
+        assertTrue(refused.getMessage().contains(first), refused.getMessage());
+        assertInstanceOf(DeployEvent.Failed.class, awaitEnd(first));
+        assertInstanceOf(DeployEvent.Live.class, awaitEnd(second), "the deploy behind it was not cancelled");
     }
 
     // ---- helpers
