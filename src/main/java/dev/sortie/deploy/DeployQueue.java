@@ -454,8 +454,7 @@ public final class DeployQueue implements AutoCloseable {
                     String death = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                             .filter(DeployQueue::isWorker)
                             .map(h -> {
-                                h.destroyForcibly();
-                                h.onExit().join();
+                                stopWithItsChildren(h);
                                 return "stopped when the sortie server restarted";
                             })
                             .orElse("it was gone when the sortie server restarted");
@@ -473,6 +472,17 @@ public final class DeployQueue implements AutoCloseable {
         } finally {
             recovered.countDown();
         }
+    }
+
+    /** Kills a worker and what it started (a build, a hook's command): once it is dead they could no longer be found. */
+    private static void stopWithItsChildren(ProcessHandle worker) {
+        List<ProcessHandle> children = worker.descendants().toList();
+        worker.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : children) {
+            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
+        }
+        worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
     }
 
     private static boolean isWorker(ProcessHandle h) {

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deploy queue with fake worker processes: the order deploys run in after a restart, and what
- * a cancel hits while a deploy is starting or ending.
+ * The deploy queue with fake worker processes (and, where it matters, real ones): the order deploys
+ * run in after a restart, what a cancel hits while a deploy is starting or ending, and what a
+ * restart leaves of a worker that was running.
  */
 @Timeout(60)
 class DeployQueueComponentTest {
@@ -152,6 +153,38 @@ class DeployQueueComponentTest {
         assertTrue(refused.getMessage().contains(first), refused.getMessage());
         assertInstanceOf(DeployEvent.Failed.class, awaitEnd(first));
         assertInstanceOf(DeployEvent.Live.class, awaitEnd(second), "the deploy behind it was not cancelled");
+    }
+
+    // ---- restart
+
+    /** A worker still running when the server restarts is stopped with everything it started (a build, a hook's command). */
+    @Test
+    void aRestartStopsTheOldWorkerAndItsChildren() throws Exception {
+        Process worker = new ProcessBuilder("bash", "-c", "sleep 300 & wait", "deploy-worker").start();
+        List<ProcessHandle> children = List.of();
+        for (int i = 0; i < 100 && children.isEmpty(); i++) {
+            Thread.sleep(20);
+            children = worker.descendants().toList();
+        }
+        assertFalse(children.isEmpty(), "the fake worker has a child");
+        String id = "20261201-120000-abcdef1";
+        writeQueued(id, Instant.now());
+        try (Journal journal = Journal.open(home.journal(APP, id))) {
+            journal.appendDurably(new DeployEvent.WorkerStarted(worker.pid()));
+        }
+        try {
+            queue.recover();
+
+            assertFalse(worker.isAlive(), "the worker is stopped");
+            for (ProcessHandle child : children) {
+                Await.until("its child " + child.pid() + " is stopped too", () -> !child.isAlive());
+            }
+            DeployEvent end = Journal.events(home.journal(APP, id)).getLast();
+            assertInstanceOf(DeployEvent.Failed.class, end);
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+            worker.destroyForcibly();
+        }
     }
 
     // ---- helpers
