@@ -459,7 +459,12 @@ public final class DeployQueue implements AutoCloseable {
                             })
                             .orElse("it was gone when the sortie server restarted");
                     LOG.info("deploy {} of {} had no live worker: {}", state.deployId(), app, death);
-                    convergence.reconcile(e.getValue(), death);
+                    try {
+                        convergence.reconcile(e.getValue(), death);
+                    } catch (IOException | RuntimeException failed) {
+                        // one deploy that cannot be ended must not keep the server, and every other app, from starting
+                        LOG.error("could not end deploy {} of {}; the next start tries again", state.deployId(), app, failed);
+                    }
                 }
                 if (!requeue.isEmpty()) {
                     synchronized (this) {

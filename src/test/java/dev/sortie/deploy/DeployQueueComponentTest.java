@@ -187,6 +187,27 @@ class DeployQueueComponentTest {
         }
     }
 
+    /** A deploy that cannot be ended at start (here its app's lock cannot be taken) must not keep the server, and the other apps, down. */
+    @Test
+    void aDeployThatCannotBeEndedAtStartDoesNotStopRecovery() throws Exception {
+        String broken = "broken";
+        Files.createDirectories(home.deployLock(broken)); // a directory where the lock file should be: the lock cannot be taken
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String stuck = "20261201-110000-abcdef1";
+        Path stuckJournal = home.journal(broken, stuck);
+        Files.createDirectories(stuckJournal.getParent());
+        Files.writeString(stuckJournal, Journal.JSON.writeValueAsString(new Journal.Line(Instant.now(),
+                new DeployEvent.Queued(stuck, broken, SHA, "main", "deploy", "tester"))) + "\n"
+                + Journal.JSON.writeValueAsString(new Journal.Line(Instant.now(), new DeployEvent.WorkerStarted(gone.pid()))) + "\n");
+        String waiting = "20261201-120000-abcdef1";
+        writeQueued(waiting, Instant.now());
+
+        queue.recover();
+
+        assertInstanceOf(DeployEvent.Live.class, awaitEnd(waiting), "the other app's queued deploy still runs");
+    }
+
     // ---- helpers
 
     String enqueue() throws Exception {
