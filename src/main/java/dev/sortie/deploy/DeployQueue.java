@@ -100,6 +100,9 @@ public final class DeployQueue implements AutoCloseable {
         if (!Files.isDirectory(home.repo(r.app()))) {
             throw new IOException("no app named " + r.app());
         }
+        if (r.commit() == null || !r.commit().matches("[0-9a-f]{40}")) {
+            throw new IOException("not a full commit id: " + r.commit());
+        }
         awaitRecovered();
         synchronized (this) {
             String id = ReleaseId.unique(Instant.now(), r.commit(), this::taken);

@@ -208,6 +208,18 @@ class DeployQueueComponentTest {
         assertInstanceOf(DeployEvent.Live.class, awaitEnd(waiting), "the other app's queued deploy still runs");
     }
 
+    /** The worker reads the commit by its full id: the daemon takes nothing else (a short or made-up id reached the worker, which died). */
+    @Test
+    void onlyAFullCommitIdIsQueued() throws Exception {
+        queue.recover();
+        for (String commit : new String[] {"abcdef1", "ABCDEF1234567890ABCDEF1234567890ABCDEF12", null}) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> queue.enqueue(new DeployQueue.Request(APP, commit, "main", "deploy", "tester", null)));
+            assertEquals("not a full commit id: " + commit, refused.getMessage());
+        }
+        assertEquals(List.of(), queue.list(APP, 10), "nothing was queued");
+    }
+
     // ---- helpers
 
     String enqueue() throws Exception {
