@@ -398,9 +398,14 @@ public final class DeployQueue implements AutoCloseable {
 
     /** Every deploy of {@code app} (all apps when null), newest first, at most {@code limit}. */
     public List<DeployState> list(String app, int limit) throws IOException {
+        return list(home, app, limit);
+    }
+
+    /** As {@link #list(String, int)}, read from the journals of {@code home} alone (no daemon needed). */
+    public static List<DeployState> list(SortieHome home, String app, int limit) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String a : app == null ? apps() : List.of(AppName.require(app))) {
-            files.addAll(journals(a));
+        for (String a : app == null ? apps(home) : List.of(AppName.require(app))) {
+            files.addAll(journals(home, a));
         }
         return newest(files, limit);
     }
@@ -513,6 +518,10 @@ public final class DeployQueue implements AutoCloseable {
     }
 
     private List<String> apps() throws IOException {
+        return apps(home);
+    }
+
+    private static List<String> apps(SortieHome home) throws IOException {
         if (!Files.isDirectory(home.appsDir())) {
             return List.of();
         }
@@ -522,6 +531,10 @@ public final class DeployQueue implements AutoCloseable {
     }
 
     private List<Path> journals(String app) throws IOException {
+        return journals(home, app);
+    }
+
+    private static List<Path> journals(SortieHome home, String app) throws IOException {
         Path dir = home.deploysDir(app);
         if (!Files.isDirectory(dir)) {
             return List.of();
