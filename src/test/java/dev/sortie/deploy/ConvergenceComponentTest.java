@@ -80,6 +80,9 @@ class ConvergenceComponentTest {
         DeployEvent.Failed failed = assertInstanceOf(DeployEvent.Failed.class, events.getLast());
         assertFalse(failed.restored(), "the push says undoing failed");
         assertEquals(StepId.CONFIGURE_NGINX, failed.step());
+        assertEquals(java.util.Optional.of(ID), sites.servedRelease(APP),
+                "the site file is still the one nginx runs, not the rejected text (which would fail every later reload)");
+        assertEquals(java.util.Optional.empty(), nginx.test(), "nginx -t passes");
     }
 
     static final class RecordingBackend implements ServiceBackend {
