@@ -3,6 +3,7 @@ package dev.sortie.app;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.sortie.config.AppConfig;
 import dev.sortie.config.ConfigException;
+import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.DeployState;
 import dev.sortie.deploy.DeployWorker;
 import dev.sortie.deploy.Journal;
@@ -120,12 +121,24 @@ public final class Deploys {
         return DeployState.of(Journal.read(sortie.home().journal(app, deployId)));
     }
 
-    /** The newest deploys (of one app, or all when {@code app} is null), from the daemon. */
+    /**
+     * The newest deploys (of one app, or all when {@code app} is null), from the daemon; when it is not
+     * running, from the journals as they stand: listing starts nothing (a daemon started to list would
+     * bring back every app instance after {@code sortie server stop}, without nginx).
+     */
     public List<DeployState> list(String app, int limit) throws IOException {
-        SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
+        SupervisorClient daemon = sortie.daemon();
+        if (!daemon.isRunning()) {
+            return DeployQueue.list(sortie.home(), app, limit);
+        }
         JavaType type = Daemon.JSON.getTypeFactory().constructCollectionType(List.class, DeployState.class);
         Object raw = daemon.call("deploys", new Daemon.ListArgs(app, limit), Object.class);
         return Daemon.JSON.convertValue(raw, type);
+    }
+
+    /** Whether the sortie server (which runs the queued deploys and ends unfinished ones) is up. */
+    public boolean serverRunning() {
+        return sortie.daemon().isRunning();
     }
 
     /** Cancels a queued or running deploy (an id, or an app's current one); returns what the daemon did. */
@@ -135,17 +148,15 @@ public final class Deploys {
         return (String) result.get("message");
     }
 
-    /** The id of the newest deploy of an app, if any. */
+    /** The id of the newest deploy of an app (the last queued), if any. */
     public Optional<String> latest(String app) throws IOException {
         Path dir = sortie.home().deploysDir(app);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
         try (var files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.endsWith(".jsonl"))
-                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
-                    .max(String::compareTo);
+            List<Path> journals = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList();
+            return DeployQueue.newest(journals, 1).stream().map(DeployState::deployId).findFirst();
         }
     }
 }

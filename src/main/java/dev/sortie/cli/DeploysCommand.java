@@ -38,6 +38,10 @@ final class DeploysCommand implements Callable<Integer> {
         }
         List<DeployState> list = deploys.list(app, Math.max(1, limit));
         var out = spec.commandLine().getOut();
+        if (!deploys.serverRunning()) {
+            spec.commandLine().getErr().println("The sortie server is not running: these are the journals as they stand; queued deploys run,"
+                    + " and unfinished ones are ended, when it starts (sortie server start).");
+        }
         if (list.isEmpty()) {
             out.println(app == null ? "No deploys yet." : app + " has no deploys yet: push to deploy (git push production main).");
             return ExitCodes.OK;

@@ -94,15 +94,24 @@ public final class Convergence {
         List<String> problems = new ArrayList<>();
         boolean restored = false;
         boolean retired = false;
+        boolean trafficBack = true; // false once moving traffic back was tried and failed
         String serving = deploy.previousRelease();
         for (Reconciler.Action action : plan) {
             try {
                 switch (action) {
                     case Reconciler.Action.RestoreSite r -> {
+                        trafficBack = false;
                         restoreSite(deploy, r);
+                        trafficBack = true;
                         restored = true;
                     }
                     case Reconciler.Action.RetireInstance r -> {
+                        if (r.drain() && !trafficBack) {
+                            // nginx may still send every request to it: stopping it would turn a failed undo into an outage
+                            problems.add("kept the new instance " + r.release() + " running, as traffic could not be moved back"
+                                    + " (the next deploy that goes live retires it)");
+                            continue;
+                        }
                         backend.retire(app, r.release(), r.drain() ? server.drain() : Duration.ZERO, server.stopTimeout());
                         retired = true;
                     }

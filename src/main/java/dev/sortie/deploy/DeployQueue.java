@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,8 +70,23 @@ public final class DeployQueue implements AutoCloseable {
     private final CountDownLatch recovered = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private record Running(String deployId, Worker worker, String[] cancelledBy) {
+    /**
+     * An app's deploy from the moment it leaves the queue until it has ended: starting (no worker yet),
+     * running, then ended (its worker exited; the deploy is being wound up). Guarded by the queue's monitor.
+     */
+    private static final class Running {
+        final String deployId;
+        Worker worker;
+        boolean ended;
+        String cancelledBy;
+
+        Running(String deployId) {
+            this.deployId = deployId;
+        }
     }
+
+    /** Oldest first, by when the daemon queued them (ids sort by second, then by commit: not by arrival). */
+    static final Comparator<DeployState> ARRIVAL = Comparator.comparing(DeployState::queuedAt).thenComparing(DeployState::deployId);
 
     public DeployQueue(SortieHome home, Workers workers, Convergence convergence) {
         this.home = home;
@@ -84,6 +100,9 @@ public final class DeployQueue implements AutoCloseable {
         if (!Files.isDirectory(home.repo(r.app()))) {
             throw new IOException("no app named " + r.app());
         }
+        if (r.commit() == null || !r.commit().matches("[0-9a-f]{40}")) {
+            throw new IOException("not a full commit id: " + r.commit());
+        }
         awaitRecovered();
         synchronized (this) {
             String id = ReleaseId.unique(Instant.now(), r.commit(), this::taken);
@@ -94,7 +113,7 @@ public final class DeployQueue implements AutoCloseable {
                 int ahead = queue.size() + (now == null ? 0 : 1);
                 if (ahead > 0) {
                     journal.accept(new DeployEvent.Notice(r.app() + ": queued behind " + ahead + (ahead == 1 ? " deploy" : " deploys")
-                            + (now == null ? "" : " (running: " + now.deployId() + ")")));
+                            + (now == null ? "" : " (running: " + now.deployId + ")")));
                 }
             }
             queue.addLast(id);
@@ -127,6 +146,7 @@ public final class DeployQueue implements AutoCloseable {
     private void runQueue(String app) {
         while (!closed) {
             String id;
+            Running run;
             synchronized (this) {
                 Deque<String> queue = queues.get(app);
                 id = queue == null ? null : queue.pollFirst();
@@ -134,11 +154,17 @@ public final class DeployQueue implements AutoCloseable {
                     runners.remove(app);
                     return;
                 }
+                // from here on this is the app's running deploy, for a cancel too, until it has ended
+                run = new Running(id);
+                running.put(app, run);
             }
             try {
-                runOne(app, id);
+                runOne(app, run);
             } catch (IOException | RuntimeException e) {
                 LOG.error("deploy {} of {} could not run", id, app, e);
+                synchronized (this) {
+                    run.ended = true;
+                }
                 try {
                     convergence.reconcile(home.journal(app, id), "the sortie server could not run it: " + e.getMessage());
                 } catch (IOException | RuntimeException again) {
@@ -147,11 +173,16 @@ public final class DeployQueue implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } finally {
+                synchronized (this) {
+                    running.remove(app, run);
+                }
             }
         }
     }
 
-    private void runOne(String app, String id) throws IOException, InterruptedException {
+    private void runOne(String app, Running run) throws IOException, InterruptedException {
+        String id = run.deployId;
         Path file = home.journal(app, id);
         DeployState state = DeployState.of(Journal.read(file)).orElseThrow(() -> new IOException(file + " has no queued line"));
         if (state.finished()) {
@@ -175,10 +206,19 @@ public final class DeployQueue implements AutoCloseable {
             }
             return;
         }
+        if (cancelledBeforeItStarted(app, run, file)) {
+            return;
+        }
         Worker worker = workers.take();
-        String[] cancelledBy = {null};
         synchronized (this) {
-            running.put(app, new Running(id, worker, cancelledBy));
+            if (run.cancelledBy == null) {
+                run.worker = worker;
+            }
+        }
+        if (run.worker == null) {
+            worker.kill();
+            cancelledBeforeItStarted(app, run, file);
+            return;
         }
         int exit;
         try {
@@ -187,10 +227,17 @@ public final class DeployQueue implements AutoCloseable {
             }
             worker.go(file);
             exit = worker.waitFor();
+        } catch (IOException | RuntimeException e) {
+            worker.kill(); // it may never have been told its deploy: it must not wait for one forever
+            throw e;
         } finally {
             synchronized (this) {
-                running.remove(app);
+                run.ended = true;
             }
+        }
+        String cancelledBy;
+        synchronized (this) {
+            cancelledBy = run.cancelledBy;
         }
         DeployState after = DeployState.of(Journal.read(file)).orElseThrow();
         if (after.gate() != null && after.terminal() instanceof DeployEvent.Live) {
@@ -202,14 +249,29 @@ public final class DeployQueue implements AutoCloseable {
             return;
         }
         String death;
-        if (cancelledBy[0] != null) {
-            death = "cancelled by " + cancelledBy[0];
+        if (cancelledBy != null) {
+            death = "cancelled by " + cancelledBy;
         } else if (exit == 1 && after.aborting() != null) {
             death = null;
         } else {
             death = exit > 128 ? "signal " + (exit - 128) : "exit " + exit;
         }
         convergence.reconcile(file, death);
+    }
+
+    /** A deploy cancelled after it left the queue, before it had a worker, ends as a queued one would; returns whether it was. */
+    private boolean cancelledBeforeItStarted(String app, Running run, Path file) throws IOException {
+        String by;
+        synchronized (this) {
+            by = run.cancelledBy;
+        }
+        if (by == null) {
+            return false;
+        }
+        try (Journal journal = Journal.open(file)) {
+            journal.appendDurably(new DeployEvent.Skipped(app, "cancelled by " + by + " before it started", null));
+        }
+        return true;
     }
 
     /**
@@ -252,12 +314,11 @@ public final class DeployQueue implements AutoCloseable {
 
     private Optional<String> latestDeployOf(String app, String commit) throws IOException {
         return journals(app).stream()
-                .sorted(Comparator.reverseOrder())
-                .map(this::stateOf)
+                .map(DeployQueue::stateOf)
                 .flatMap(Optional::stream)
                 .filter(s -> s.commit().equals(commit))
-                .map(DeployState::deployId)
-                .findFirst();
+                .max(ARRIVAL)
+                .map(DeployState::deployId);
     }
 
     /**
@@ -279,13 +340,24 @@ public final class DeployQueue implements AutoCloseable {
             String app = found.get()[0];
             String id = found.get()[1];
             Running r = running.get(app);
-            if (r != null && r.deployId().equals(id)) {
+            if (r != null && r.deployId.equals(id)) {
+                if (r.ended) {
+                    throw new IOException("deploy " + id + " of " + app + " has already stopped; the sortie server is finishing it"
+                            + " (see: sortie deploys " + app + ")");
+                }
+                if (r.cancelledBy != null) {
+                    return "deploy " + id + " of " + app + " is already cancelled (by " + r.cancelledBy + ")";
+                }
+                if (r.worker == null) {
+                    r.cancelledBy = by;
+                    return "cancelled deploy " + id + " of " + app + " before it started";
+                }
                 DeployState state = stateOf(home.journal(app, id)).orElseThrow();
                 if (state.committing()) {
                     return "deploy " + id + " of " + app + " has already committed; it finishes going live (roll back afterwards instead)";
                 }
-                r.cancelledBy()[0] = by;
-                toKill = r.worker();
+                r.cancelledBy = by;
+                toKill = r.worker;
                 message = "cancelled deploy " + id + " of " + app + " during " + state.where() + "; it is being undone (the previous"
                         + " release keeps serving)";
             } else {
@@ -308,17 +380,17 @@ public final class DeployQueue implements AutoCloseable {
             Running r = running.get(e.getKey());
             if (e.getKey().equals(target)) {
                 if (r != null) {
-                    return Optional.of(new String[] {e.getKey(), r.deployId()});
+                    return Optional.of(new String[] {e.getKey(), r.deployId});
                 }
                 return Optional.ofNullable(e.getValue().peekFirst()).map(id -> new String[] {e.getKey(), id});
             }
-            if (r != null && r.deployId().equals(target) || e.getValue().contains(target)) {
+            if (r != null && r.deployId.equals(target) || e.getValue().contains(target)) {
                 return Optional.of(new String[] {e.getKey(), target});
             }
         }
         for (Map.Entry<String, Running> e : running.entrySet()) {
-            if (e.getKey().equals(target) || e.getValue().deployId().equals(target)) {
-                return Optional.of(new String[] {e.getKey(), e.getValue().deployId()});
+            if (e.getKey().equals(target) || e.getValue().deployId.equals(target)) {
+                return Optional.of(new String[] {e.getKey(), e.getValue().deployId});
             }
         }
         return Optional.empty();
@@ -326,16 +398,46 @@ public final class DeployQueue implements AutoCloseable {
 
     /** Every deploy of {@code app} (all apps when null), newest first, at most {@code limit}. */
     public List<DeployState> list(String app, int limit) throws IOException {
+        return list(home, app, limit);
+    }
+
+    /** As {@link #list(String, int)}, read from the journals of {@code home} alone (no daemon needed). */
+    public static List<DeployState> list(SortieHome home, String app, int limit) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String a : app == null ? apps() : List.of(AppName.require(app))) {
-            files.addAll(journals(a));
+        for (String a : app == null ? apps(home) : List.of(AppName.require(app))) {
+            files.addAll(journals(home, a));
         }
-        return files.stream()
+        return newest(files, limit);
+    }
+
+    /**
+     * The deploys of these journals, newest first by when they were queued, at most {@code limit}. An id
+     * starts with the second its deploy was queued in, so only the journals of the seconds the newest
+     * {@code limit} ids name need reading.
+     */
+    public static List<DeployState> newest(List<Path> journals, int limit) {
+        List<Path> byName = journals.stream()
                 .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                .limit(limit)
-                .map(this::stateOf)
-                .flatMap(Optional::stream)
                 .toList();
+        if (limit <= 0) {
+            return List.of();
+        }
+        if (byName.size() > limit) {
+            String oldestSecond = second(byName.get(limit - 1));
+            byName = byName.stream().filter(p -> second(p).compareTo(oldestSecond) >= 0).toList();
+        }
+        return byName.stream()
+                .map(DeployQueue::stateOf)
+                .flatMap(Optional::stream)
+                .sorted(ARRIVAL.reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /** {@code yyyyMMdd-HHmmss}, the second a deploy id starts with. */
+    private static String second(Path journal) {
+        String name = journal.getFileName().toString();
+        return name.length() < 15 ? name : name.substring(0, 15);
     }
 
     /**
@@ -346,26 +448,31 @@ public final class DeployQueue implements AutoCloseable {
         try {
             for (String app : apps()) {
                 List<String> requeue = new ArrayList<>();
-                for (Path file : journals(app).stream().sorted().toList()) {
-                    Optional<DeployState> state = stateOf(file);
-                    if (state.isEmpty() || state.get().finished()) {
-                        continue;
-                    }
-                    Long pid = state.get().workerPid();
+                Map<DeployState, Path> unfinished = new TreeMap<>(ARRIVAL);
+                for (Path file : journals(app)) {
+                    stateOf(file).filter(s -> !s.finished()).ifPresent(s -> unfinished.put(s, file));
+                }
+                for (Map.Entry<DeployState, Path> e : unfinished.entrySet()) {
+                    DeployState state = e.getKey();
+                    Long pid = state.workerPid();
                     if (pid == null) {
-                        requeue.add(state.get().deployId());
+                        requeue.add(state.deployId());
                         continue;
                     }
                     String death = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                             .filter(DeployQueue::isWorker)
                             .map(h -> {
-                                h.destroyForcibly();
-                                h.onExit().join();
+                                stopWithItsChildren(h);
                                 return "stopped when the sortie server restarted";
                             })
                             .orElse("it was gone when the sortie server restarted");
-                    LOG.info("deploy {} of {} had no live worker: {}", state.get().deployId(), app, death);
-                    convergence.reconcile(file, death);
+                    LOG.info("deploy {} of {} had no live worker: {}", state.deployId(), app, death);
+                    try {
+                        convergence.reconcile(e.getValue(), death);
+                    } catch (IOException | RuntimeException failed) {
+                        // one deploy that cannot be ended must not keep the server, and every other app, from starting
+                        LOG.error("could not end deploy {} of {}; the next start tries again", state.deployId(), app, failed);
+                    }
                 }
                 for (String line : convergence.sweep(app)) {
                     LOG.info("{}: {} (nothing named it)", app, line);
@@ -383,6 +490,17 @@ public final class DeployQueue implements AutoCloseable {
         }
     }
 
+    /** Kills a worker and what it started (a build, a hook's command): once it is dead they could no longer be found. */
+    private static void stopWithItsChildren(ProcessHandle worker) {
+        List<ProcessHandle> children = worker.descendants().toList();
+        worker.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : children) {
+            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
+        }
+        worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
+    }
+
     private static boolean isWorker(ProcessHandle h) {
         return h.info().arguments().map(args -> List.of(args).contains("deploy-worker")).orElse(true);
     }
@@ -393,7 +511,7 @@ public final class DeployQueue implements AutoCloseable {
         }
     }
 
-    private Optional<DeployState> stateOf(Path file) {
+    private static Optional<DeployState> stateOf(Path file) {
         try {
             return DeployState.of(Journal.read(file));
         } catch (IOException e) {
@@ -403,6 +521,10 @@ public final class DeployQueue implements AutoCloseable {
     }
 
     private List<String> apps() throws IOException {
+        return apps(home);
+    }
+
+    private static List<String> apps(SortieHome home) throws IOException {
         if (!Files.isDirectory(home.appsDir())) {
             return List.of();
         }
@@ -412,6 +534,10 @@ public final class DeployQueue implements AutoCloseable {
     }
 
     private List<Path> journals(String app) throws IOException {
+        return journals(home, app);
+    }
+
+    private static List<Path> journals(SortieHome home, String app) throws IOException {
         Path dir = home.deploysDir(app);
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -73,8 +73,38 @@ public final class DeployWorker {
                 DeployLock lock = DeployLock.acquire(home.deployLock(app), "deploy " + queued.deployId() + " (pid "
                         + ProcessHandle.current().pid() + ")", who -> journal.accept(new DeployEvent.Notice(
                         "waiting for the deploy lock: held by " + who)))) {
-            return deploy(queued, journal);
+            try {
+                return deploy(queued, journal);
+            } catch (IOException | RuntimeException e) {
+                return failed(journalFile, queued, journal, e);
+            }
         }
+    }
+
+    /**
+     * Anything that went wrong outside a step (reading the commit, the hooks cache, the commit itself):
+     * journalled as the deploy's verdict, so the pusher reads what happened instead of "exit 1"; a deploy
+     * that has committed is left to the daemon, which finishes it.
+     */
+    private static Result failed(Path journalFile, DeployState queued, Journal journal, Exception e) throws IOException {
+        DeployState now = DeployState.of(Journal.read(journalFile)).orElse(queued);
+        if (now.committing()) {
+            throw rethrow(e);
+        }
+        String why = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        try {
+            return abort(journal, now.started() ? now.currentStep() : null, "sortie could not go on: " + why);
+        } catch (IOException | RuntimeException again) {
+            e.addSuppressed(again);
+            throw rethrow(e);
+        }
+    }
+
+    private static IOException rethrow(Exception e) {
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        return (IOException) e;
     }
 
     private Result deploy(DeployState queued, Journal journal) throws IOException {
@@ -87,6 +117,10 @@ public final class DeployWorker {
                 previous.map(ReleaseRecord::id).orElse(null)));
 
         AppRepository repo = repoFor(home, queued);
+        if (!hasCommit(repo, queued.commit())) {
+            return abort(journal, null, "commit " + queued.commit() + " is not in the repo of " + app
+                    + (queued.gate() != null ? " (the push's objects are gone: push again)" : ""));
+        }
         AppConfig config;
         try {
             config = configAt(repo, queued.commit());
@@ -121,6 +155,14 @@ public final class DeployWorker {
                 yield abort(journal, failed.step(), failed.failure().getMessage());
             }
         };
+    }
+
+    private static boolean hasCommit(AppRepository repo, String commit) throws IOException {
+        try {
+            return repo.resolve(commit).filter(commit::equals).isPresent();
+        } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            return false;
+        }
     }
 
     /** The app's repo as this deploy reads it: a gated push's objects are still in git's quarantine. */

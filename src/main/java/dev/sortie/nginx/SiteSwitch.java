@@ -105,15 +105,19 @@ public final class SiteSwitch {
 
     /** Puts back a site text (or removes the site) and reloads, without waiting: see {@link #restoreAndConfirm}. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
-        restore(siteFile(app), previous);
+        Path file = siteFile(app);
+        Optional<String> running = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        restore(file, previous);
         Optional<String> invalid = nginx.test();
         if (invalid.isPresent()) {
-            throw new SwitchFailed("the restored site does not pass nginx -t: " + invalid.get());
+            restore(file, running);
+            throw new SwitchFailed("the restored site does not pass nginx -t (the site nginx runs was kept): " + invalid.get());
         }
         try {
             nginx.startOrReload();
         } catch (CommandFailedException e) {
-            throw new SwitchFailed("nginx did not reload the restored site: " + e.getMessage());
+            restore(file, running);
+            throw new SwitchFailed("nginx did not reload the restored site (the site nginx runs was kept): " + e.getMessage());
         }
     }
 
@@ -128,16 +132,21 @@ public final class SiteSwitch {
      */
     public void restoreAndConfirm(String app, Optional<String> previousSite, Optional<String> expectedRelease, String probeHost,
             String probePath, Duration timeout) throws IOException, SwitchFailed, InterruptedException {
-        restore(siteFile(app), previousSite);
+        Path file = siteFile(app);
+        Optional<String> running = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        restore(file, previousSite);
         Optional<String> invalid = nginx.test();
         if (invalid.isPresent()) {
-            throw new SwitchFailed("the restored site does not pass nginx -t: " + invalid.get());
+            // a site nginx -t rejects must not stay on disk: every later reload, of any app, would fail on it
+            restore(file, running);
+            throw new SwitchFailed("the restored site does not pass nginx -t (the site nginx runs was kept): " + invalid.get());
         }
         NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
         try {
             nginx.startOrReload();
         } catch (CommandFailedException e) {
-            throw new SwitchFailed("nginx did not reload the restored site: " + e.getMessage());
+            restore(file, running);
+            throw new SwitchFailed("nginx did not reload the restored site (the site nginx runs was kept): " + e.getMessage());
         }
         Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
         if (failure.isPresent()) {
