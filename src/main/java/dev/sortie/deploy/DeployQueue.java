@@ -474,8 +474,12 @@ public final class DeployQueue implements AutoCloseable {
                         LOG.error("could not end deploy {} of {}; the next start tries again", state.deployId(), app, failed);
                     }
                 }
-                for (String line : convergence.sweep(app)) {
-                    LOG.info("{}: {} (nothing named it)", app, line);
+                try {
+                    for (String line : convergence.sweep(app)) {
+                        LOG.info("{}: {} (nothing named it)", app, line);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("{}: could not make nginx and the instances agree with current", app, e);
                 }
                 if (!requeue.isEmpty()) {
                     synchronized (this) {
