@@ -330,6 +330,8 @@ public final class DeployQueue implements AutoCloseable {
     public String cancel(String target, String by) throws IOException, InterruptedException {
         awaitRecovered();
         Worker toKill = null;
+        String killedApp = null;
+        String killedId = null;
         String message;
         synchronized (this) {
             Optional<String[]> found = find(target);
@@ -358,8 +360,9 @@ public final class DeployQueue implements AutoCloseable {
                 }
                 r.cancelledBy = by;
                 toKill = r.worker;
-                message = "cancelled deploy " + id + " of " + app + " during " + state.where() + "; it is being undone (the previous"
-                        + " release keeps serving)";
+                message = "cancelled deploy " + id + " of " + app + " during " + state.where();
+                killedApp = app;
+                killedId = id;
             } else {
                 queues.get(app).remove(id);
                 try (Journal journal = Journal.open(home.journal(app, id))) {
@@ -370,8 +373,29 @@ public final class DeployQueue implements AutoCloseable {
         }
         if (toKill != null) {
             toKill.kill();
+            return message + outcomeOfCancel(killedApp, killedId);
         }
         return message;
+    }
+
+    /** After killing a cancelled deploy's worker: what became of it, once the daemon has ended it (a commit may have won the race). */
+    private String outcomeOfCancel(String app, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<DeployState> state = stateOf(home.journal(app, id));
+            if (state.isPresent() && state.get().finished()) {
+                return switch (state.get().terminal()) {
+                    case DeployEvent.Live l -> "; but it had committed just before, so it went live (roll back instead)";
+                    case DeployEvent.Failed f -> f.restored()
+                            ? "; undone: " + (f.previousRelease() == null ? "nothing was live before it" : "the previous release "
+                                    + f.previousRelease() + " is serving")
+                            : "; undoing it failed (see: sortie logs " + app + " --deploy " + id + ")";
+                    default -> "";
+                };
+            }
+            Thread.sleep(50);
+        }
+        return "; it is still being undone (see: sortie logs " + app + " --deploy " + id + ")";
     }
 
     /** [app, id] of the deploy a cancel means: the id itself, or an app's running deploy, else its next queued one. */
