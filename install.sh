@@ -95,7 +95,7 @@ cat > "$bin/sortie.tmp" <<LAUNCHER
 # sortie launcher, written by install.sh from $here
 SORTIE_LAUNCHER=$(q "$bin/sortie")
 export SORTIE_LAUNCHER
-exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -jar $(q "$lib/sortie.jar") "\$@"
+exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
 LAUNCHER
 chmod 755 "$bin/sortie.tmp" && mv "$bin/sortie.tmp" "$bin/sortie"
 say "installed $bin/sortie ($("$bin/sortie" --version))"
