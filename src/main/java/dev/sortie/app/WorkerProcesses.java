@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
     }
 
     private Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(sortie.command(JVM_OPTIONS, "deploy-worker"))
+        ProcessBuilder pb = new ProcessBuilder(sortie.command(
+                Stream.concat(JVM_OPTIONS.stream(), ClassDataArchives.options("worker").stream()).toList(), "deploy-worker"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().runDir().resolve("workers.log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
