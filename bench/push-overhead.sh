@@ -9,6 +9,9 @@
 #
 #   bench/push-overhead.sh [ROUNDS]         default 5
 #   SORTIE=/path/to/sortie                  the installed launcher (default: sortie on PATH)
+#   SETTLE=SECONDS                          pause before each measured push (default 2), so what the
+#                                           previous push left running (Sortie's spare worker warming
+#                                           up, an old instance draining) does not land on the next one
 #   TIMELINE=1                              also print each Sortie push's journal timeline (ms from
 #                                           the push's start; needs the journal's "at" fields)
 #
@@ -161,12 +164,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? 
 sortie_push warmup-0; first_s=$took
 script_push warmup-0; first_b=$took
 echo "warm-up (not measured): first Sortie deploy $first_s ms, first script deploy $first_b ms"
+settle=${SETTLE:-2}
 s_times=() b_times=()
 for i in $(seq 1 "$rounds"); do
   if [ $((i % 2)) = 1 ]; then
-    sortie_push "round-$i-$RANDOM"; s=$took; script_push "round-$i-$RANDOM"; b=$took
+    sleep "$settle"; sortie_push "round-$i-$RANDOM"; s=$took
+    sleep "$settle"; script_push "round-$i-$RANDOM"; b=$took
   else
-    script_push "round-$i-$RANDOM"; b=$took; sortie_push "round-$i-$RANDOM"; s=$took
+    sleep "$settle"; script_push "round-$i-$RANDOM"; b=$took
+    sleep "$settle"; sortie_push "round-$i-$RANDOM"; s=$took
   fi
   s_times+=("$s"); b_times+=("$b")
   printf 'round %d: sortie %5d ms   script %5d ms\n' "$i" "$s" "$b"
