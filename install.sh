@@ -124,8 +124,8 @@ free_port() { # a loopback port nothing listens on
   done
 }
 
-# Class-data-sharing archives from a real run: a throwaway SORTIE_HOME, an app served by the JDK's
-# jwebserver, two pushes (a first deploy and one that replaces a release) and a few commands, with
+# Class-data-sharing archives from a real run: a throwaway SORTIE_HOME, the daemon, an app served by
+# the JDK's jwebserver, two pushes (a first deploy and one that replaces a release) and a few commands, with
 # every Sortie JVM (launcher, daemon, worker) writing the classes it loaded at exit
 # (-XX:ArchiveClassesAtExit, JDK 13+). The largest archive of each kind is kept in $lib/cds.
 # Best effort: without archives everything works, only slower.
@@ -139,7 +139,7 @@ train_cds() {
   ( # every step checked by hand: set -e does not hold in a subshell whose status is tested
     export SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives"
     export GIT_AUTHOR_NAME=sortie GIT_AUTHOR_EMAIL=install@sortie.invalid GIT_COMMITTER_NAME=sortie GIT_COMMITTER_EMAIL=install@sortie.invalid
-    "$bin/sortie" apps create training || exit 1
+    "$bin/sortie" apps create training && "$bin/sortie" server start || exit 1
     cd "$t/app" && git init -q -b main || exit 1
     for n in 1 2; do
       echo "release $n" > index.html
@@ -149,10 +149,19 @@ train_cds() {
     "$bin/sortie" logs training --deploy "$(ls "$t/home/apps/training/deploys" | tail -n 1 | sed 's/\.jsonl$//')" || exit 1
   ) > "$t/log" 2>&1 && ok=1
   SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives" "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
+  # the daemon and its spare worker write their archives as they exit, after "server stop" returned:
+  # wait (up to a minute) until no process runs with this training dir on its command line
+  printf '%s' "-XX:ArchiveClassesAtExit=$t/archives/" > "$t/pattern"
+  for _ in $(seq 1 600); do
+    grep -qsFf "$t/pattern" /proc/[0-9]*/cmdline || break
+    sleep 0.1
+  done
   if [ "$ok" = 1 ] && [ "$(grep -c "is live at" "$t/log")" -ge 2 ]; then
     mkdir -p "$lib/cds.new"
     for kind in cli git-hook server worker; do
-      best=$(ls -S "$t/archives/$kind".*.jsa 2>/dev/null | head -n 1 || true)
+      # the largest of a kind loaded the most classes; of the hooks, the last push's is the typical one
+      # (a running daemon, a live release to replace)
+      best=$(ls "$([ "$kind" = git-hook ] && echo -t || echo -S)" "$t/archives/$kind".*.jsa 2>/dev/null | head -n 1 || true)
       [ -n "$best" ] && mv "$best" "$lib/cds.new/$kind.jsa"
     done
     mv "$lib/cds.new" "$lib/cds"
