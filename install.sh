@@ -95,6 +95,10 @@ cp "$jar" "$lib/sortie.jar.tmp" && mv "$lib/sortie.jar.tmp" "$lib/sortie.jar"
 mkdir -p "$prefix/share/sortie/lnav"
 cp "$here/lnav/sortie_bots.json" "$prefix/share/sortie/lnav/sortie_bots.json"
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+# Where git keeps its system config, as JGit would find it (the first file of `git config --system
+# --show-origin --list -z`; none when that fails): the launcher tells JGit, which otherwise runs git
+# twice to find out in every command that opens a repository.
+git_system_config=$(git config --system --show-origin --list -z 2>/dev/null | tr '\0' '\n' | head -n 1 | sed -n 's/^file://p' || true)
 # The launcher. A git hook (or any other command) starts with the class-data-sharing archive of
 # its kind when there is one (see train_cds below): a JVM ignores an archive that is missing or
 # stale (another jar, another JDK) and starts as it would without, silently (-Xlog:cds*=off).
@@ -112,7 +116,7 @@ if [ -n "\${SORTIE_CDS_TRAINING_DIR:-}" ]; then
 else
   cds="-XX:SharedArchiveFile="$(q "$lib/cds")"/\$kind.jsa"
 fi
-exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xlog:cds*=off "\$cds" -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
+exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xlog:cds*=off "\$cds" -Dsortie.gitSystemConfig=$(q "$git_system_config") -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
 LAUNCHER
 chmod 755 "$bin/sortie.tmp" && mv "$bin/sortie.tmp" "$bin/sortie"
 

@@ -19,8 +19,25 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** Set by the installed launcher: where git keeps its system config, found once by install.sh (empty: none). */
+    static final String GIT_SYSTEM_CONFIG = "sortie.gitSystemConfig";
+
     public static void main(String[] args) {
+        knownGitSystemConfig();
         System.exit(run(args));
+    }
+
+    /**
+     * JGit finds git's system config by running {@code git --version} and {@code git config --system
+     * --show-origin --list -z} the first time it opens a repository: two processes, 50-100 ms of a
+     * git hook. install.sh runs the second once and the launcher passes its answer on, which JGit
+     * then uses as if it had found it itself.
+     */
+    private static void knownGitSystemConfig() {
+        String path = System.getProperty(GIT_SYSTEM_CONFIG);
+        if (path != null) {
+            org.eclipse.jgit.util.FS.DETECTED.setGitSystemConfig(path.isEmpty() ? null : new java.io.File(path));
+        }
     }
 
     /** Runs one invocation; the exit code is what {@link Main#run} would return for the same arguments. */
