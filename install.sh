@@ -99,9 +99,17 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 # --show-origin --list -z`; none when that fails): the launcher tells JGit, which otherwise runs git
 # twice to find out in every command that opens a repository.
 git_system_config=$(git config --system --show-origin --list -z 2>/dev/null | tr '\0' '\n' | head -n 1 | sed -n 's/^file://p' || true)
-# The launcher. A git hook (or any other command) starts with the class-data-sharing archive of
-# its kind when there is one (see train_cds below): a JVM ignores an archive that is missing or
-# stale (another jar, another JDK) and starts as it would without, silently (-Xlog:cds*=off).
+# Class-data-sharing archives, one per kind of Sortie JVM (see train_cds below): on JDK 25+ an AOT
+# cache (JEP 483/514: classes loaded and linked, lambda forms, profiles), before that a dynamic CDS
+# archive. A JVM ignores one that is missing or stale (another jar, another JDK) and starts as it
+# would without, silently (CDS/AOT logging off). app/ClassDataArchives.java makes the same choice
+# for the daemon and its workers.
+if [ "$(java_major "$jdk/bin/java")" -ge 25 ]; then
+  cds_ext=aot cds_train=-XX:AOTCacheOutput cds_use=-XX:AOTCache cds_quiet="-Xlog:cds*=off -Xlog:aot*=off"
+else
+  cds_ext=jsa cds_train=-XX:ArchiveClassesAtExit cds_use=-XX:SharedArchiveFile cds_quiet="-Xlog:cds*=off"
+fi
+# The launcher. A git hook (or any other command) starts with the archive of its kind.
 cat > "$bin/sortie.tmp" <<LAUNCHER
 #!/bin/sh
 # sortie launcher, written by install.sh from $here
@@ -112,11 +120,11 @@ case "\${1:-}" in
   *) kind=cli ;;
 esac
 if [ -n "\${SORTIE_CDS_TRAINING_DIR:-}" ]; then
-  cds="-XX:ArchiveClassesAtExit=\$SORTIE_CDS_TRAINING_DIR/\$kind.\$\$.jsa"
+  cds="$cds_train=\$SORTIE_CDS_TRAINING_DIR/\$kind.\$\$.$cds_ext"
 else
-  cds="-XX:SharedArchiveFile="$(q "$lib/cds")"/\$kind.jsa"
+  cds="$cds_use="$(q "$lib/cds")"/\$kind.$cds_ext"
 fi
-exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xlog:cds*=off "\$cds" -Dsortie.gitSystemConfig=$(q "$git_system_config") -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
+exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m $cds_quiet "\$cds" -Dsortie.gitSystemConfig=$(q "$git_system_config") -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
 LAUNCHER
 chmod 755 "$bin/sortie.tmp" && mv "$bin/sortie.tmp" "$bin/sortie"
 
@@ -130,8 +138,8 @@ free_port() { # a loopback port nothing listens on
 
 # Class-data-sharing archives from a real run: a throwaway SORTIE_HOME, the daemon, an app served by
 # the JDK's jwebserver, two pushes (a first deploy and one that replaces a release) and a few commands, with
-# every Sortie JVM (launcher, daemon, worker) writing the classes it loaded at exit
-# (-XX:ArchiveClassesAtExit, JDK 13+). The largest archive of each kind is kept in $lib/cds.
+# every Sortie JVM (launcher, daemon, worker) writing what it loaded as it exits ($cds_train).
+# The largest archive of each kind is kept in $lib/cds.
 # Best effort: without archives everything works, only slower.
 train_cds() {
   local t port kind best ok=0
@@ -155,7 +163,7 @@ train_cds() {
   SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives" "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
   # the daemon and its spare worker write their archives as they exit, after "server stop" returned:
   # wait (up to a minute) until no process runs with this training dir on its command line
-  printf '%s' "-XX:ArchiveClassesAtExit=$t/archives/" > "$t/pattern"
+  printf '%s' "$cds_train=$t/archives/" > "$t/pattern"
   for _ in $(seq 1 600); do
     grep -qsFf "$t/pattern" /proc/[0-9]*/cmdline || break
     sleep 0.1
@@ -165,8 +173,8 @@ train_cds() {
     for kind in cli git-hook server worker; do
       # the largest of a kind loaded the most classes; of the hooks, the last push's is the typical one
       # (a running daemon, a live release to replace)
-      best=$(ls "$([ "$kind" = git-hook ] && echo -t || echo -S)" "$t/archives/$kind".*.jsa 2>/dev/null | head -n 1 || true)
-      [ -n "$best" ] && mv "$best" "$lib/cds.new/$kind.jsa"
+      best=$(ls "$([ "$kind" = git-hook ] && echo -t || echo -S)" "$t/archives/$kind".*."$cds_ext" 2>/dev/null | head -n 1 || true)
+      [ -n "$best" ] && mv "$best" "$lib/cds.new/$kind.$cds_ext"
     done
     mv "$lib/cds.new" "$lib/cds"
     say "built class-data-sharing archives in $lib/cds ($(ls "$lib/cds" | tr '\n' ' '))"

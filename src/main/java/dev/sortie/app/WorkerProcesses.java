@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcesses.class);
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xshare:auto");
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m");
 
     /** When a spare warms up at the latest while the deploy that took the previous one still runs. */
     static final Duration WARM_UP_AFTER = Duration.ofSeconds(10);
