@@ -8,15 +8,20 @@ import dev.sortie.deploy.Journal;
 import dev.sortie.exec.Command;
 import dev.sortie.exec.CommandRunner;
 import dev.sortie.git.AppRepository;
-import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.ReleaseProbe;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.release.ReleaseRecord;
-import dev.sortie.service.FreePort;
 import dev.sortie.service.HttpWait;
 import dev.sortie.steps.DirTree;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +39,8 @@ import java.util.stream.Stream;
  * compiled instead of paying for it on the push's clock.
  *
  * <p>Nothing it does shows: scratch files live in a temporary directory that is removed; it only
- * reads app repos, asks the daemon for its instance list and sends nginx one GET. Every part is
+ * reads app repos, asks the daemon for its instance list and runs {@code nginx -v}; its HTTP goes
+ * to a server of its own on loopback. Every part is
  * best effort (a failure is the deploy's to meet, for real) and it stops between parts once a
  * deploy has arrived.
  */
@@ -66,7 +72,7 @@ final class WorkerWarmUp {
                     () -> sortie.daemon().list(),
                     () -> DeployPlan.steps().forEach(step -> step.id()),
                     () -> sortie.sites().render("warm-up", "20000101-000000-0000000", List.of("warm-up.localhost"), 1),
-                    () -> http(sortie.nginx()),
+                    WorkerWarmUp::http,
                     () -> new CommandRunner(Duration.ofSeconds(10)).run(
                             new Command(List.of(sortie.server().nginx().binary(), "-v"), scratch, java.util.Map.of()), line -> { }));
             for (Part part : parts) {
@@ -174,18 +180,36 @@ final class WorkerWarmUp {
     }
 
     /**
-     * The health check's HTTP client and the switch's probe, against the managed nginx (its
-     * catch-all answers; when it is not running, the connection is refused, which warms up less).
+     * The health check's HTTP client and the switch's probe, against a throwaway HTTP server of our
+     * own on loopback, so no request reaches an app or nginx's logs.
      */
-    private static void http(ManagedNginx nginx) throws Exception {
-        if (nginx.isRunning() && nginx.listenAddress().equals("127.0.0.1")) {
-            HttpWait.forPath("/").withTimeout(Duration.ofSeconds(2)).waitUntilReady(nginx.port(), () -> "warm-up");
-            ReleaseProbe.releaseHeader(nginx.listenAddress(), nginx.port(), "sortie-warm-up.invalid", "/");
-        } else {
-            try {
-                HttpWait.forPath("/").withTimeout(Duration.ZERO).waitUntilReady(FreePort.pick(), () -> "warm-up");
-            } catch (HttpWait.NotReady expected) {
-                // nothing listens there
+    private static void http() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> answer(server));
+            HttpWait.forPath("/").withTimeout(Duration.ofSeconds(2)).waitUntilReady(server.getLocalPort(), () -> "warm-up");
+            ReleaseProbe.releaseHeader("127.0.0.1", server.getLocalPort(), "warm-up.localhost", "/");
+            server.close();
+            answering.join(2000);
+        }
+    }
+
+    /** Answers every request with an empty 200 that names a release, until the socket closes. */
+    private static void answer(ServerSocket server) {
+        byte[] response = ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n" + ReleaseProbe.HEADER + ": warm-up\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                socket.setSoTimeout(2000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    // the request's head; there is no body
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(response);
+                out.flush();
+            } catch (IOException e) {
+                // closed, or a client that went away: either way the next accept decides
             }
         }
     }
