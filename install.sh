@@ -141,6 +141,10 @@ free_port() { # a loopback port nothing listens on
 # every Sortie JVM (launcher, daemon, worker) writing what it loaded as it exits ($cds_train).
 # The largest archive of each kind is kept in $lib/cds.
 # Best effort: without archives everything works, only slower.
+within() { # within SECONDS COMMAND...: the command, stopped if it runs longer (when coreutils' timeout is there)
+  local s=$1; shift
+  if command -v timeout >/dev/null 2>&1; then timeout "$s" "$@"; else "$@"; fi
+}
 train_cds() {
   local t port kind best ok=0
   t=$(mktemp -d "${TMPDIR:-/tmp}/sortie-cds.XXXXXX") || return 1
@@ -151,16 +155,16 @@ train_cds() {
   ( # every step checked by hand: set -e does not hold in a subshell whose status is tested
     export SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives"
     export GIT_AUTHOR_NAME=sortie GIT_AUTHOR_EMAIL=install@sortie.invalid GIT_COMMITTER_NAME=sortie GIT_COMMITTER_EMAIL=install@sortie.invalid
-    "$bin/sortie" apps create training && "$bin/sortie" server start || exit 1
+    within 60 "$bin/sortie" apps create training && within 60 "$bin/sortie" server start || exit 1
     cd "$t/app" && git init -q -b main || exit 1
     for n in 1 2; do
       echo "release $n" > index.html
-      git add -A && git commit -q -m "release $n" && git push "$t/home/apps/training/repo.git" main || exit 1
+      git add -A && git commit -q -m "release $n" && within 180 git push "$t/home/apps/training/repo.git" main || exit 1
     done
-    "$bin/sortie" ps && "$bin/sortie" releases training || exit 1
-    "$bin/sortie" logs training --deploy "$(ls "$t/home/apps/training/deploys" | tail -n 1 | sed 's/\.jsonl$//')" || exit 1
+    within 60 "$bin/sortie" ps && within 60 "$bin/sortie" releases training || exit 1
+    within 60 "$bin/sortie" logs training --deploy "$(ls "$t/home/apps/training/deploys" | tail -n 1 | sed 's/\.jsonl$//')" || exit 1
   ) > "$t/log" 2>&1 && ok=1
-  SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives" "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
+  SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives" within 120 "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
   # the daemon and its spare worker write their archives as they exit, after "server stop" returned:
   # wait (up to a minute) until no process runs with this training dir on its command line
   printf '%s' "$cds_train=$t/archives/" > "$t/pattern"
