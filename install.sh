@@ -136,8 +136,9 @@ free_port() { # a loopback port nothing listens on
   done
 }
 
-# Class-data-sharing archives from a real run: a throwaway SORTIE_HOME, the daemon, an app served by
-# the JDK's jwebserver, two pushes (a first deploy and one that replaces a release) and a few commands, with
+# Class-data-sharing archives from a real run: a throwaway SORTIE_HOME, an app served by the JDK's
+# jwebserver, two pushes (a first deploy, which starts the daemon, and one that replaces a release)
+# and two commands, with
 # every Sortie JVM (launcher, daemon, worker) writing what it loaded as it exits ($cds_train).
 # The largest archive of each kind is kept in $lib/cds.
 # Best effort: without archives everything works, only slower.
@@ -153,18 +154,21 @@ train_cds() {
   printf 'nginx:\n  port: %s\ndrain: 0s\nstop_timeout: 5s\n' "$port" > "$t/home/sortie.yml"
   printf 'run: [%s, -b, 127.0.0.1, -p, $PORT]\n' "$jdk/bin/jwebserver" > "$t/app/sortie.yml"
   ( # every step checked by hand: set -e does not hold in a subshell whose status is tested
-    export SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives"
+    export SORTIE_HOME="$t/home"
     export GIT_AUTHOR_NAME=sortie GIT_AUTHOR_EMAIL=install@sortie.invalid GIT_COMMITTER_NAME=sortie GIT_COMMITTER_EMAIL=install@sortie.invalid
-    within 60 "$bin/sortie" apps create training && within 60 "$bin/sortie" server start || exit 1
+    within 60 "$bin/sortie" apps create training || exit 1
+    # from here on every Sortie JVM writes an archive (each one takes a second or two more to exit),
+    # the daemon the first push starts and its workers included
+    export SORTIE_CDS_TRAINING_DIR="$t/archives"
     cd "$t/app" && git init -q -b main || exit 1
     for n in 1 2; do
       echo "release $n" > index.html
       git add -A && git commit -q -m "release $n" && within 180 git push "$t/home/apps/training/repo.git" main || exit 1
     done
-    within 60 "$bin/sortie" ps && within 60 "$bin/sortie" releases training || exit 1
+    within 60 "$bin/sortie" ps || exit 1
     within 60 "$bin/sortie" logs training --deploy "$(ls "$t/home/apps/training/deploys" | tail -n 1 | sed 's/\.jsonl$//')" || exit 1
   ) > "$t/log" 2>&1 && ok=1
-  SORTIE_HOME="$t/home" SORTIE_CDS_TRAINING_DIR="$t/archives" within 120 "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
+  SORTIE_HOME="$t/home" within 120 "$bin/sortie" server stop >> "$t/log" 2>&1 || ok=0
   # the daemon and its spare worker write their archives as they exit, after "server stop" returned:
   # wait (up to a minute) until no process runs with this training dir on its command line
   printf '%s' "$cds_train=$t/archives/" > "$t/pattern"
@@ -176,7 +180,7 @@ train_cds() {
     mkdir -p "$lib/cds.new"
     for kind in cli git-hook server worker; do
       # the largest of a kind loaded the most classes; of the hooks, the last push's is the typical one
-      # (a running daemon, a live release to replace)
+      # (the first push's hook also started the daemon)
       best=$(ls "$([ "$kind" = git-hook ] && echo -t || echo -S)" "$t/archives/$kind".*."$cds_ext" 2>/dev/null | head -n 1 || true)
       [ -n "$best" ] && mv "$best" "$lib/cds.new/$kind.$cds_ext"
     done
