@@ -35,7 +35,9 @@ public final class DaemonProcess {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             argv.add("/usr/bin/setsid"); // its own session: no hangup when the pusher's SSH session ends
         }
-        argv.addAll(sortie.command(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "server", "run"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        jvm.addAll(ClassDataArchives.options("server"));
+        argv.addAll(sortie.command(jvm, "server", "run"));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().serverLog().toFile()))

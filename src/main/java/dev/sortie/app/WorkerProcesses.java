@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,21 +17,37 @@ import org.slf4j.LoggerFactory;
  * Deploy workers as processes: {@code sortie deploy-worker}, which waits on its standard input for
  * the journal of the deploy to run. One spare is kept started, so a push does not wait for a JVM
  * to boot; a worker's own output (a crash, say) goes to {@code run/workers.log}.
+ *
+ * <p>A spare is also told to warm up ({@link Worker#WARM_UP}), but only while no deploy it started
+ * runs, or once that one has run for {@link #WARM_UP_AFTER} (a long build): warming up takes a
+ * second or so of CPU, which a running deploy on a small machine would otherwise lose.
  */
 final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcesses.class);
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xshare:auto");
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m");
+
+    /** When a spare warms up at the latest while the deploy that took the previous one still runs. */
+    static final Duration WARM_UP_AFTER = Duration.ofSeconds(10);
 
     private final Sortie sortie;
     private Process spare;
+    private boolean closed;
 
     WorkerProcesses(Sortie sortie) {
         this.sortie = sortie;
     }
 
-    /** Starts the first spare, so the first push does not wait for it either. */
+    /** Starts the first spare and has it warm up, so the first push does not wait for it either. */
     synchronized void warm() {
+        startSpare();
+        warmUpSpare();
+    }
+
+    private synchronized void startSpare() {
+        if (closed || spare != null && spare.isAlive()) {
+            return;
+        }
         try {
             spare = launch();
         } catch (IOException e) {
@@ -35,16 +55,33 @@ final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
         }
     }
 
+    private synchronized void warmUpSpare() {
+        if (closed || spare == null || !spare.isAlive()) {
+            return;
+        }
+        try {
+            OutputStream in = spare.getOutputStream();
+            in.write((Worker.WARM_UP + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            LOG.debug("could not ask the spare deploy worker to warm up: {}", e.getMessage());
+        }
+    }
+
     @Override
     public synchronized DeployQueue.Worker take() throws IOException {
         Process p = spare != null && spare.isAlive() ? spare : launch();
         spare = null;
-        Thread.ofVirtual().start(this::warm);
+        Thread.ofVirtual().start(this::startSpare);
+        CompletableFuture.anyOf(p.onExit(), CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(WARM_UP_AFTER.toMillis(), TimeUnit.MILLISECONDS)))
+                .thenRunAsync(this::warmUpSpare, Thread::startVirtualThread);
         return new ProcessWorker(p);
     }
 
     private Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(sortie.command(JVM_OPTIONS, "deploy-worker"))
+        ProcessBuilder pb = new ProcessBuilder(sortie.command(
+                Stream.concat(JVM_OPTIONS.stream(), ClassDataArchives.options("worker").stream()).toList(), "deploy-worker"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().runDir().resolve("workers.log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
@@ -54,6 +91,7 @@ final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (spare != null) {
             spare.destroy();
         }
