@@ -44,6 +44,7 @@ public final class DaemonProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         pb.environment().put("SORTIE_HOME", sortie.home().root().toString());
+        Files.deleteIfExists(sortie.home().serverStopped());
         Process p = pb.start();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline) {

@@ -109,7 +109,12 @@ public final class Deploys {
             if (System.nanoTime() - lastDaemonCheck > 2_000_000_000L) {
                 lastDaemonCheck = System.nanoTime();
                 if (!sortie.daemon().isRunning()) {
-                    DaemonProcess.ensureRunning(sortie);
+                    if (Files.exists(sortie.home().serverStopped())) {
+                        throw new IOException("the sortie server was stopped (sortie server stop) before deploy " + deployId
+                                + " ended; it ends it when it starts again: sortie server start, then sortie logs " + app
+                                + " --deploy " + deployId + " -f");
+                    }
+                    DaemonProcess.ensureRunning(sortie); // it died: starting it again ends the deploy from its journal
                 }
             }
             Thread.sleep(15);

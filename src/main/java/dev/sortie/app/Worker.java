@@ -29,8 +29,14 @@ public final class Worker {
     private Worker() {
     }
 
+    /** The daemon died: stop at once, and take the builds and hook commands this worker started along. */
+    private static void orphaned() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        Runtime.getRuntime().halt(ORPHANED);
+    }
+
     public static int run(Sortie sortie) throws IOException {
-        ProcessHandle.current().parent().ifPresent(daemon -> daemon.onExit().thenRun(() -> Runtime.getRuntime().halt(ORPHANED)));
+        ProcessHandle.current().parent().ifPresent(daemon -> daemon.onExit().thenRun(Worker::orphaned));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         AtomicBoolean work = new AtomicBoolean();
         String line;

@@ -75,6 +75,7 @@ final class ServerCommand implements Runnable {
             SupervisorClient client = sortie.daemon();
             if (client.isRunning()) {
                 int n = client.list().size();
+                Files.writeString(sortie.home().serverStopped(), "stopped by sortie server stop\n");
                 client.shutdown();
                 out.println("Stopped the sortie server and " + n + " app instance(s).");
             } else {

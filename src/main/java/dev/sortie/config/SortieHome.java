@@ -31,6 +31,11 @@ public record SortieHome(Path root) {
         return runDir().resolve("sortie.sock");
     }
 
+    /** Written by {@code sortie server stop}: the daemon is down on purpose, so nothing starts it behind the user's back. */
+    public Path serverStopped() {
+        return runDir().resolve("server.stopped");
+    }
+
     public Path serverLog() {
         return runDir().resolve("server.log");
     }

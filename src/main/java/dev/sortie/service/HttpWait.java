@@ -32,7 +32,7 @@ public final class HttpWait {
     }
 
     public static HttpWait forPath(String path) {
-        return new HttpWait(path, Duration.ofSeconds(30), s -> s < 500, Duration.ofMillis(200));
+        return new HttpWait(path, Duration.ofSeconds(30), s -> s < 500, Duration.ofMillis(10));
     }
 
     public HttpWait withTimeout(Duration timeout) {

@@ -47,7 +47,7 @@ final class InstalledSortie implements AutoCloseable {
         if (installed == null) {
             Path project = Path.of("").toAbsolutePath();
             Path prefix = Files.createTempDirectory("sortie-install");
-            Proc.run(project, Map.of(), 120, List.of("bash", project.resolve("install.sh").toString(), "--no-build", "--prefix",
+            Proc.run(project, Map.of(), 300, List.of("bash", project.resolve("install.sh").toString(), "--no-build", "--prefix",
                     prefix.toString())).assertOk();
             installed = prefix.resolve("bin").resolve("sortie");
         }
