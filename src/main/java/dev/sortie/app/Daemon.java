@@ -31,6 +31,10 @@ public final class Daemon implements AutoCloseable {
     record DeployArgs(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
     }
 
+    /** A push as its git hook reports it: a ref (and, from pre-receive, the pushed commit and the gate). */
+    record PushArgs(String app, String ref, String commit, String by, DeployEvent.Gate gate) {
+    }
+
     record ListArgs(String app, Integer limit) {
     }
 
@@ -70,6 +74,17 @@ public final class Daemon implements AutoCloseable {
                 DeployArgs a = JSON.treeToValue(args, DeployArgs.class);
                 String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), a.kind(), a.by(), a.gate()));
                 LOG.info("queued deploy {} of {} ({} {})", id, a.app(), a.branch(), a.commit());
+                yield Optional.of(JSON.valueToTree(Map.of("id", id)));
+            }
+            case "push" -> {
+                PushArgs a = JSON.treeToValue(args, PushArgs.class);
+                Deploys.PushDecision decision = new Deploys(sortie).decide(a.app(), a.ref(), a.commit(), a.gate());
+                if (decision.skipped() != null) {
+                    yield Optional.of(JSON.valueToTree(Map.of("skipped", decision.skipped())));
+                }
+                String id = queue.enqueue(new DeployQueue.Request(a.app(), decision.commit(), decision.branch(),
+                        a.gate() == null ? "push" : DeployQueue.GATED, a.by(), a.gate()));
+                LOG.info("queued push {} of {} ({} {})", id, a.app(), decision.branch(), decision.commit());
                 yield Optional.of(JSON.valueToTree(Map.of("id", id)));
             }
             case "deploys" -> {

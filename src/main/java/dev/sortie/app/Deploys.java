@@ -74,6 +74,52 @@ public final class Deploys {
         }
     }
 
+    /** What the daemon makes of a pushed ref: the commit and branch to deploy, or why nothing deploys. */
+    public record PushDecision(String commit, String branch, String skipped) {
+    }
+
+    /**
+     * The branch rule for a pushed ref, in the daemon (which has JGit and the configs loaded already,
+     * so the git hook does not): a deleted branch or one that is not the deploy branch deploys nothing.
+     *
+     * @param commit the pushed commit when the hook knows it (pre-receive), else null: the ref is resolved
+     * @param gate   a gated push's quarantine, to read the pushed commit from; null otherwise
+     */
+    public PushDecision decide(String app, String ref, String commit, DeployEvent.Gate gate) throws IOException {
+        requireApp(app);
+        if (ref == null || !ref.startsWith("refs/heads/")) {
+            return new PushDecision(null, null, "pushed " + ref + "; only branches deploy, so nothing was deployed.");
+        }
+        String branch = ref.substring("refs/heads/".length());
+        List<Path> objects = gate == null || gate.objects() == null ? List.of() : List.of(Path.of(gate.objects()));
+        String resolved = commit != null ? commit : sortie.repo(app).resolve(ref).orElse(null);
+        if (resolved == null) {
+            return new PushDecision(null, branch, branch + " was deleted; nothing to deploy.");
+        }
+        String deployBranch = deployBranch(app, resolved, objects);
+        if (!branch.equals(deployBranch)) {
+            return new PushDecision(resolved, branch, "pushed " + branch + "; only " + deployBranch + " deploys, so nothing was deployed.");
+        }
+        return new PushDecision(resolved, branch, null);
+    }
+
+    /**
+     * Hands a pushed ref to the daemon, which applies the branch rule and queues the deploy.
+     *
+     * @return the deploy id, or empty with {@code skipped} told why nothing deploys
+     */
+    public Optional<String> push(String app, String ref, String commit, String by, DeployEvent.Gate gate, Consumer<String> skipped)
+            throws IOException {
+        requireApp(app);
+        SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
+        Map<?, ?> result = daemon.call("push", new Daemon.PushArgs(app, ref, commit, by, gate), Map.class);
+        if (result.get("skipped") instanceof String why) {
+            skipped.accept(why);
+            return Optional.empty();
+        }
+        return Optional.of((String) result.get("id"));
+    }
+
     /** Queues a deploy with the daemon (starting the daemon if needed) and returns its id. */
     public String enqueue(String app, String commit, String branch, String kind, String by) throws IOException {
         return enqueue(app, commit, branch, kind, by, null);

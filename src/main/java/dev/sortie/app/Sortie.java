@@ -12,26 +12,63 @@ import dev.sortie.service.SupervisorClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One Sortie installation, wired in one place from its home and server config: the CLI, the
- * daemon, its deploy workers and the git hooks all get their parts here.
- *
- * @param self how to run this same Sortie again (a java argv ending in the main class), for the daemon and its workers
+ * daemon, its deploy workers and the git hooks all get their parts here. The server config is
+ * read when first needed, so a git hook that only queues a deploy never loads the YAML parser.
  */
-public record Sortie(SortieHome home, ServerConfig server, Path jdkHome, List<String> self) {
+public final class Sortie {
 
-    public Sortie {
-        self = List.copyOf(self);
+    private final SortieHome home;
+    private final Supplier<ServerConfig> server;
+    private final Path jdkHome;
+    private final List<String> self;
+
+    /** @param self how to run this same Sortie again (a java argv ending in the main class), for the daemon and its workers */
+    public Sortie(SortieHome home, ServerConfig server, Path jdkHome, List<String> self) {
+        this(home, () -> server, jdkHome, self);
     }
 
-    /** Reads the server config of {@code home}. */
+    private Sortie(SortieHome home, Supplier<ServerConfig> server, Path jdkHome, List<String> self) {
+        this.home = home;
+        this.server = server;
+        this.jdkHome = jdkHome;
+        this.self = List.copyOf(self);
+    }
+
+    /** This installation; its server config ({@code $SORTIE_HOME/sortie.yml}) is read on first use. */
     public static Sortie load(SortieHome home, Path jdkHome, List<String> self) {
-        return new Sortie(home, ConfigLoader.loadServer(home.serverConfig()), jdkHome, self);
+        ServerConfig[] loaded = {null};
+        return new Sortie(home, () -> {
+            synchronized (loaded) {
+                if (loaded[0] == null) {
+                    loaded[0] = ConfigLoader.loadServer(home.serverConfig());
+                }
+                return loaded[0];
+            }
+        }, jdkHome, self);
+    }
+
+    public SortieHome home() {
+        return home;
+    }
+
+    public ServerConfig server() {
+        return server.get();
+    }
+
+    public Path jdkHome() {
+        return jdkHome;
+    }
+
+    public List<String> self() {
+        return self;
     }
 
     public ManagedNginx nginx() {
-        return new ManagedNginx(home.root(), home.nginxDir(), server.nginx());
+        return new ManagedNginx(home.root(), home.nginxDir(), server().nginx());
     }
 
     public SiteSwitch sites() {
@@ -67,7 +104,7 @@ public record Sortie(SortieHome home, ServerConfig server, Path jdkHome, List<St
         if (domain.startsWith("*.")) {
             domain = "www" + domain.substring(1);
         }
-        int port = server.nginx().port();
+        int port = server().nginx().port();
         return "http://" + domain + (port == 80 ? "" : ":" + port) + "/";
     }
 }

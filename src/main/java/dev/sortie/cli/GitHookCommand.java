@@ -2,7 +2,6 @@ package dev.sortie.cli;
 
 import dev.sortie.app.Deploys;
 import dev.sortie.config.AppName;
-import dev.sortie.git.AppRepository;
 import dev.sortie.pipeline.DeployEvent;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -10,7 +9,6 @@ import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,30 +37,19 @@ final class GitHookCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Deploys deploys = new Deploys(Homes.sortie());
-        AppRepository repo = Apps.require(deploys, AppName.require(app));
+        Apps.require(deploys, AppName.require(app));
         PrintStream out = liveOut();
         if (preReceive) {
             return gate(deploys, out);
         }
         int exit = ExitCodes.OK;
         for (String ref : refs) {
-            if (!ref.startsWith("refs/heads/")) {
-                out.println("-----> " + app + ": pushed " + ref + "; only branches deploy, so nothing was deployed.");
+            // the daemon applies the branch rule: this process loads neither JGit nor a YAML parser
+            var id = deploys.push(app, ref, null, Apps.user(), null, why -> out.println("-----> " + app + ": " + why));
+            if (id.isEmpty()) {
                 continue;
             }
-            String branch = ref.substring("refs/heads/".length());
-            var commit = repo.resolve(ref);
-            if (commit.isEmpty()) {
-                out.println("-----> " + app + ": " + branch + " was deleted; nothing to deploy.");
-                continue;
-            }
-            String deployBranch = deploys.deployBranch(app, commit.get());
-            if (!branch.equals(deployBranch)) {
-                out.println("-----> " + app + ": pushed " + branch + "; only " + deployBranch + " deploys, so nothing was deployed.");
-                continue;
-            }
-            String id = deploys.enqueue(app, commit.get(), branch, "push", Apps.user());
-            int code = new DeployRunner(deploys, out).follow(app, id);
+            int code = new DeployRunner(deploys, out).follow(app, id.get());
             if (code != ExitCodes.OK) {
                 out.println("=====> The push was accepted, but its deploy failed: the branch is ahead of what is live."
                         + " See: sortie releases " + app);
@@ -75,7 +62,6 @@ final class GitHookCommand implements Callable<Integer> {
     /** pre-receive: deploy the deploy branch's new commit from git's quarantine; non-zero rejects the whole push. */
     private int gate(Deploys deploys, PrintStream out) throws Exception {
         String quarantine = System.getenv("GIT_QUARANTINE_PATH");
-        List<Path> objects = quarantine == null || quarantine.isBlank() ? List.of() : List.of(Path.of(quarantine));
         long pusher = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -87,24 +73,25 @@ final class GitHookCommand implements Callable<Integer> {
             String old = parts[0];
             String commit = parts[1];
             String ref = parts[2];
-            if (!ref.startsWith("refs/heads/")) {
-                out.println("-----> " + app + ": pushed " + ref + "; only branches deploy, so nothing was deployed.");
-                continue;
-            }
-            String branch = ref.substring("refs/heads/".length());
-            String deployBranch = deploys.deployBranch(app, commit.equals(NO_COMMIT) ? old : commit, objects);
-            if (!branch.equals(deployBranch)) {
-                out.println("-----> " + app + ": pushed " + branch + "; only " + deployBranch + " deploys, so nothing was deployed.");
-                continue;
-            }
             if (commit.equals(NO_COMMIT)) {
-                out.println("=====> " + app + ": refusing to delete " + branch + ", the deploy branch: it names what is live.");
-                return ExitCodes.FAILED;
+                if (ref.startsWith("refs/heads/")) {
+                    String branch = ref.substring("refs/heads/".length());
+                    if (branch.equals(deploys.deployBranch(app, old))) {
+                        out.println("=====> " + app + ": refusing to delete " + branch + ", the deploy branch: it names what is live.");
+                        return ExitCodes.FAILED;
+                    }
+                }
+                out.println("-----> " + app + ": deleted " + ref + "; nothing to deploy.");
+                continue;
             }
-            String id = deploys.enqueue(app, commit, branch, "gated", Apps.user(),
-                    new DeployEvent.Gate(quarantine, old, pusher));
-            int code = new DeployRunner(deploys, out).follow(app, id);
-            if (code != ExitCodes.OK || !(deploys.state(app, id).map(s -> s.terminal()).orElse(null) instanceof DeployEvent.Live)) {
+            DeployEvent.Gate gate = new DeployEvent.Gate(quarantine == null || quarantine.isBlank() ? null : quarantine, old, pusher);
+            var id = deploys.push(app, ref, commit, Apps.user(), gate, why -> out.println("-----> " + app + ": " + why));
+            if (id.isEmpty()) {
+                continue;
+            }
+            int code = new DeployRunner(deploys, out).follow(app, id.get());
+            if (code != ExitCodes.OK || !(deploys.state(app, id.get()).map(s -> s.terminal()).orElse(null) instanceof DeployEvent.Live)) {
+                String branch = ref.substring("refs/heads/".length());
                 out.println("=====> Push rejected: its deploy did not go live, so " + branch + " stays where it was.");
                 return ExitCodes.FAILED;
             }

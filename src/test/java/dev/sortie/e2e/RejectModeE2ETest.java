@@ -95,6 +95,18 @@ class RejectModeE2ETest {
     }
 
     @Test
+    @Order(3)
+    void deletingTheDeployBranchIsRefusedAndAnotherBranchMayGo() throws Exception {
+        Proc.Result delete = sortie.git(project, "push", "production", ":main");
+        assertNotEquals(0, delete.exit(), delete.output());
+        assertTrue(delete.output().contains("refusing to delete main, the deploy branch: it names what is live."), delete.output());
+        assertBranchIsLive();
+        Proc.Result feature = sortie.git(project, "push", "production", ":feature");
+        assertEquals(0, feature.exit(), feature.output());
+        assertTrue(feature.output().contains("deleted refs/heads/feature; nothing to deploy."), feature.output());
+    }
+
+    @Test
     @Order(4)
     void aPushWhoseConnectionDropsDuringTheDeployNeverGoesLive() throws Exception {
         String before = remoteMain();
