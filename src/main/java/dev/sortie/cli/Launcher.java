@@ -1,11 +1,13 @@
 package dev.sortie.cli;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.eclipse.jgit.util.FS;
 import picocli.CommandLine;
 
 /**
@@ -36,7 +38,7 @@ public final class Launcher {
     private static void knownGitSystemConfig() {
         String path = System.getProperty(GIT_SYSTEM_CONFIG);
         if (path != null) {
-            org.eclipse.jgit.util.FS.DETECTED.setGitSystemConfig(path.isEmpty() ? null : new java.io.File(path));
+            FS.DETECTED.setGitSystemConfig(path.isEmpty() ? null : new File(path));
         }
     }
 
@@ -85,17 +87,17 @@ public final class Launcher {
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(jvmOptions);
         argv.add("-cp");
-        argv.add(Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath()
+        argv.add(Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]).toAbsolutePath()
                 + classPathRest());
         argv.add(Launcher.class.getName());
         return argv;
     }
 
     private static String classPathRest() {
-        String[] parts = System.getProperty("java.class.path").split(java.io.File.pathSeparator);
+        String[] parts = System.getProperty("java.class.path").split(File.pathSeparator);
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i < parts.length; i++) {
-            sb.append(java.io.File.pathSeparator).append(Path.of(parts[i]).toAbsolutePath());
+            sb.append(File.pathSeparator).append(Path.of(parts[i]).toAbsolutePath());
         }
         return sb.toString();
     }
