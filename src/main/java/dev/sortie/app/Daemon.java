@@ -1,13 +1,10 @@
 package dev.sortie.app;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
+import dev.sortie.deploy.Journal;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.service.SupervisorServer;
 import java.io.IOException;
@@ -24,18 +21,15 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** The deploy ops' arguments and results are deploy events and states: the journal's JSON form. */
+    private static final ObjectMapper JSON = Journal.JSON;
 
-    /** The arguments of the daemon's deploy ops. */
-    record DeployArgs(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
+    /** A {@code sortie deploy} of a commit already in the repo: it runs whatever the branch does meanwhile. */
+    record DeployArgs(String app, String commit, String branch, String by) {
     }
 
     /** A push as its git hook reports it: a ref (and, from pre-receive, the pushed commit and the gate). */
     record PushArgs(String app, String ref, String commit, String by, DeployEvent.Gate gate) {
-    }
-
-    record ListArgs(String app, Integer limit) {
     }
 
     record CancelArgs(String target, String by) {
@@ -72,7 +66,7 @@ public final class Daemon implements AutoCloseable {
         return switch (op) {
             case "deploy" -> {
                 DeployArgs a = JSON.treeToValue(args, DeployArgs.class);
-                String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), a.kind(), a.by(), a.gate()));
+                String id = queue.enqueue(new DeployQueue.Request(a.app(), a.commit(), a.branch(), "deploy", a.by(), null));
                 LOG.info("queued deploy {} of {} ({} {})", id, a.app(), a.branch(), a.commit());
                 yield Optional.of(JSON.valueToTree(Map.of("id", id)));
             }
@@ -86,10 +80,6 @@ public final class Daemon implements AutoCloseable {
                         a.gate() == null ? "push" : DeployQueue.GATED, a.by(), a.gate()));
                 LOG.info("queued push {} of {} ({} {})", id, a.app(), decision.branch(), decision.commit());
                 yield Optional.of(JSON.valueToTree(Map.of("id", id)));
-            }
-            case "deploys" -> {
-                ListArgs a = JSON.treeToValue(args, ListArgs.class);
-                yield Optional.of(JSON.valueToTree(queue.list(a.app(), a.limit() == null ? 20 : a.limit())));
             }
             case "cancel" -> {
                 CancelArgs a = JSON.treeToValue(args, CancelArgs.class);

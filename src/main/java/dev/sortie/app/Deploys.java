@@ -1,6 +1,5 @@
 package dev.sortie.app;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.sortie.config.AppConfig;
 import dev.sortie.config.ConfigException;
 import dev.sortie.deploy.DeployQueue;
@@ -120,16 +119,11 @@ public final class Deploys {
         return Optional.of((String) result.get("id"));
     }
 
-    /** Queues a deploy with the daemon (starting the daemon if needed) and returns its id. */
-    public String enqueue(String app, String commit, String branch, String kind, String by) throws IOException {
-        return enqueue(app, commit, branch, kind, by, null);
-    }
-
-    /** As {@link #enqueue(String, String, String, String, String)}, for a push git holds until its deploy ends. */
-    public String enqueue(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) throws IOException {
+    /** {@code sortie deploy}: queues a deploy of a resolved commit with the daemon (starting it if needed); returns its id. */
+    public String deploy(String app, String commit, String branch, String by) throws IOException {
         requireApp(app);
         SupervisorClient daemon = DaemonProcess.ensureRunning(sortie);
-        Map<?, ?> result = daemon.call("deploy", new Daemon.DeployArgs(app, commit, branch, kind, by, gate), Map.class);
+        Map<?, ?> result = daemon.call("deploy", new Daemon.DeployArgs(app, commit, branch, by), Map.class);
         return (String) result.get("id");
     }
 
@@ -173,18 +167,12 @@ public final class Deploys {
     }
 
     /**
-     * The newest deploys (of one app, or all when {@code app} is null), from the daemon; when it is not
-     * running, from the journals as they stand: listing starts nothing (a daemon started to list would
-     * bring back every app instance after {@code sortie server stop}, without nginx).
+     * The newest deploys (of one app, or all when {@code app} is null), read from their journals: the
+     * same files the daemon reads, so listing needs no daemon and starts none (a daemon started to list
+     * would bring back every app instance after {@code sortie server stop}, without nginx).
      */
     public List<DeployState> list(String app, int limit) throws IOException {
-        SupervisorClient daemon = sortie.daemon();
-        if (!daemon.isRunning()) {
-            return DeployQueue.list(sortie.home(), app, limit);
-        }
-        JavaType type = Daemon.JSON.getTypeFactory().constructCollectionType(List.class, DeployState.class);
-        Object raw = daemon.call("deploys", new Daemon.ListArgs(app, limit), Object.class);
-        return Daemon.JSON.convertValue(raw, type);
+        return DeployQueue.list(sortie.home(), app, limit);
     }
 
     /** Whether the sortie server (which runs the queued deploys and ends unfinished ones) is up. */

@@ -28,7 +28,7 @@ final class DeployCommand implements Callable<Integer> {
                 "no commit " + ref + " in " + name + "'s repo (push it first: git push production " + ref + ")"));
         // a branch or tag is shown by name; a bare commit id as "detached"
         String branch = commit.startsWith(ref) && repo.resolve("refs/heads/" + ref).isEmpty() ? "detached" : ref;
-        String id = deploys.enqueue(name, commit, branch, "deploy", Apps.user());
+        String id = deploys.deploy(name, commit, branch, Apps.user());
         return new DeployRunner(deploys, GitHookCommand.liveOut()).follow(name, id);
     }
 }

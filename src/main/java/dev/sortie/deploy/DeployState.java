@@ -26,7 +26,6 @@ public record DeployState(
         boolean started,
         String previousRelease,
         StepId currentStep,
-        boolean stepsDone,
         List<DeployEvent.StepDone> done,
         DeployEvent.StartingInstance instance,
         DeployEvent.SwitchingNginx switching,
@@ -100,7 +99,6 @@ public record DeployState(
         boolean started;
         String previousRelease;
         StepId currentStep;
-        boolean stepsDone;
         final List<DeployEvent.StepDone> done = new ArrayList<>();
         DeployEvent.StartingInstance instance;
         DeployEvent.SwitchingNginx switching;
@@ -130,10 +128,7 @@ public record DeployState(
                     previousRelease = s.previousRelease();
                 }
                 case DeployEvent.StepStarted s -> currentStep = s.step();
-                case DeployEvent.StepDone d -> {
-                    done.add(d);
-                    stepsDone = d.step() == StepId.values()[StepId.values().length - 1];
-                }
+                case DeployEvent.StepDone d -> done.add(d);
                 case DeployEvent.StartingInstance i -> instance = i;
                 case DeployEvent.SwitchingNginx n -> switching = n;
                 case DeployEvent.Committing c -> committing = true;
@@ -146,7 +141,7 @@ public record DeployState(
 
         DeployState build() {
             return new DeployState(deployId, app, commit, branch, kind, by, gate, queuedAt, lastAt, workerPid, started, previousRelease,
-                    currentStep, stepsDone, done, instance, switching, committing, aborting, terminal);
+                    currentStep, done, instance, switching, committing, aborting, terminal);
         }
     }
 }

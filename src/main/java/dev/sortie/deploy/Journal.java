@@ -34,7 +34,8 @@ public final class Journal implements Consumer<DeployEvent>, AutoCloseable {
     public record Line(Instant at, DeployEvent event) {
     }
 
-    static final ObjectMapper JSON = JsonMapper.builder()
+    /** The JSON form of deploy events and states, for the journal and the daemon's deploy ops alike. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
