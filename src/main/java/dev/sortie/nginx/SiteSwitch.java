@@ -105,20 +105,31 @@ public final class SiteSwitch {
 
     /** Puts back a site text (or removes the site) and reloads, without waiting: see {@link #restoreAndConfirm}. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
+        putBack(app, previous);
+    }
+
+    /**
+     * Writes {@code previousSite} (or removes the site), tests and reloads; returns nginx's workers from before the
+     * reload. A site nginx -t rejects, or does not reload, must not stay on disk: every later reload, of any app, would
+     * fail on it, so the site nginx runs is put back then.
+     */
+    private NginxWorkers.Snapshot putBack(String app, Optional<String> previousSite) throws IOException, SwitchFailed {
         Path file = siteFile(app);
         Optional<String> running = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-        restore(file, previous);
+        restore(file, previousSite);
         Optional<String> invalid = nginx.test();
         if (invalid.isPresent()) {
             restore(file, running);
             throw new SwitchFailed("the restored site does not pass nginx -t (the site nginx runs was kept): " + invalid.get());
         }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
         try {
             nginx.startOrReload();
         } catch (CommandFailedException e) {
             restore(file, running);
             throw new SwitchFailed("nginx did not reload the restored site (the site nginx runs was kept): " + e.getMessage());
         }
+        return before;
     }
 
     /**
@@ -132,22 +143,7 @@ public final class SiteSwitch {
      */
     public void restoreAndConfirm(String app, Optional<String> previousSite, Optional<String> expectedRelease, String probeHost,
             String probePath, Duration timeout) throws IOException, SwitchFailed, InterruptedException {
-        Path file = siteFile(app);
-        Optional<String> running = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-        restore(file, previousSite);
-        Optional<String> invalid = nginx.test();
-        if (invalid.isPresent()) {
-            // a site nginx -t rejects must not stay on disk: every later reload, of any app, would fail on it
-            restore(file, running);
-            throw new SwitchFailed("the restored site does not pass nginx -t (the site nginx runs was kept): " + invalid.get());
-        }
-        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
-        try {
-            nginx.startOrReload();
-        } catch (CommandFailedException e) {
-            restore(file, running);
-            throw new SwitchFailed("nginx did not reload the restored site (the site nginx runs was kept): " + e.getMessage());
-        }
+        NginxWorkers.Snapshot before = putBack(app, previousSite);
         Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
         if (failure.isPresent()) {
             throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.commands().errorLog() + ")");
