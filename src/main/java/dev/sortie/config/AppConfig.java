@@ -1,5 +1,6 @@
 package dev.sortie.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,6 +14,11 @@ import java.util.List;
  * @param healthcheck when a new instance counts as ready
  * @param domains     server names nginx routes to the app (default {@code NAME.localhost})
  * @param hooks       where the project's UpgradeHooks.java is and how long a hook may run
+ * @param bots        the smoke bots run_bots releases
+ * @param instances   how many instances of each release run behind the app's nginx upstream (default 1)
+ * @param standby     how long the previous release keeps running without traffic after a deploy, for an
+ *                    instant rollback; null: the server's {@code standby} (or the app's setting)
+ * @param nginx       the few site settings an app may choose
  */
 public record AppConfig(
         String branch,
@@ -23,7 +29,10 @@ public record AppConfig(
         Healthcheck healthcheck,
         List<String> domains,
         HooksConfig hooks,
-        BotsConfig bots) {
+        BotsConfig bots,
+        Integer instances,
+        Duration standby,
+        NginxOptions nginx) {
 
     public static final String FILE_NAME = "sortie.yml";
 
@@ -36,10 +45,12 @@ public record AppConfig(
         domains = domains == null ? List.of() : List.copyOf(domains);
         hooks = hooks == null ? HooksConfig.DEFAULT : hooks;
         bots = bots == null ? BotsConfig.DEFAULT : bots;
+        instances = instances == null ? 1 : instances;
+        nginx = nginx == null ? NginxOptions.DEFAULT : nginx;
     }
 
     public static AppConfig defaults() {
-        return new AppConfig(null, null, null, null, null, null, null, null, null);
+        return new AppConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,18 +12,20 @@ import java.util.List;
  * as opposed to the sortie.yml that comes with each push.
  *
  * @param rejectFailedPushes deploy a push before git accepts it, and reject it when the deploy fails
+ * @param keepReleases       overrides the server's {@code keep_releases}; null: the server's
+ * @param standby            overrides the server's {@code standby} (sortie.yml's {@code standby:} wins over both); null: the server's
  */
-public record AppSettings(Boolean rejectFailedPushes) {
+public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Duration standby) {
 
     public static final String FILE_NAME = "settings.yml";
-    static final List<String> KEYS = List.of("reject_failed_pushes");
+    static final List<String> KEYS = List.of("reject_failed_pushes", "keep_releases", "standby");
 
     public AppSettings {
         rejectFailedPushes = rejectFailedPushes != null && rejectFailedPushes;
     }
 
     public static AppSettings defaults() {
-        return new AppSettings(false);
+        return new AppSettings(false, null, null);
     }
 
     public boolean rejects() {
@@ -43,13 +46,35 @@ public record AppSettings(Boolean rejectFailedPushes) {
     /** This with {@code key=value} applied; an unknown key or a bad value is a ConfigException naming it. */
     public AppSettings with(String key, String value) {
         return switch (key) {
-            case "reject_failed_pushes" -> new AppSettings(bool(key, value));
+            case "reject_failed_pushes" -> new AppSettings(bool(key, value), keepReleases, standby);
+            case "keep_releases" -> new AppSettings(rejectFailedPushes, value.isEmpty() ? null : count(key, value), standby);
+            case "standby" -> new AppSettings(rejectFailedPushes, keepReleases, value.isEmpty() ? null : duration(key, value));
             default -> {
                 String near = Suggestions.nearest(key, KEYS);
                 throw new ConfigException("unknown setting " + key + (near == null ? "" : " (did you mean " + near + "?)")
                         + "; settings: " + String.join(", ", KEYS));
             }
         };
+    }
+
+    private static int count(String key, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message
+        }
+        throw new ConfigException(key + ": " + Quote.of(value) + " is not a whole number from 1 to 1000");
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + Quote.of(value) + " is not a duration (e.g. 60s, 5m; 0s turns it off)");
+        }
     }
 
     private static boolean bool(String key, String value) {
@@ -63,7 +88,15 @@ public record AppSettings(Boolean rejectFailedPushes) {
     /** Writes the settings atomically. */
     public void save(Path file) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, "# Written by sortie apps set; one key a line.\nreject_failed_pushes: " + rejectFailedPushes + "\n");
+        StringBuilder text = new StringBuilder("# Written by sortie apps set; one key a line.\nreject_failed_pushes: ")
+                .append(rejectFailedPushes).append('\n');
+        if (keepReleases != null) {
+            text.append("keep_releases: ").append(keepReleases).append('\n');
+        }
+        if (standby != null) {
+            text.append("standby: ").append(standby.toMillis()).append("ms\n");
+        }
+        Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
