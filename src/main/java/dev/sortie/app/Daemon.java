@@ -6,6 +6,7 @@ import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
 import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.release.ReleaseRecord;
 import dev.sortie.service.SupervisorServer;
 import java.io.IOException;
 import java.util.Map;
@@ -33,6 +34,13 @@ public final class Daemon implements AutoCloseable {
     }
 
     record CancelArgs(String target, String by) {
+    }
+
+    /** A deploy of a stored release: {@code kind} is rollback, config or restart; {@code source} the release it runs. */
+    record StoredArgs(String app, String kind, String source, String by) {
+    }
+
+    record StopArgs(String app, String by) {
     }
 
     private final Sortie sortie;
@@ -80,6 +88,23 @@ public final class Daemon implements AutoCloseable {
                         a.gate() == null ? "push" : DeployQueue.GATED, a.by(), a.gate()));
                 LOG.info("queued push {} of {} ({} {})", id, a.app(), decision.branch(), decision.commit());
                 yield Optional.of(JSON.valueToTree(Map.of("id", id)));
+            }
+            case "stored" -> {
+                StoredArgs a = JSON.treeToValue(args, StoredArgs.class);
+                if (!DeployQueue.ofStoredRelease(a.kind())) {
+                    throw new IOException("not a deploy of a stored release: " + a.kind());
+                }
+                ReleaseRecord source = sortie.releases(a.app()).read(a.source())
+                        .filter(ReleaseRecord::isLive)
+                        .orElseThrow(() -> new IOException("release " + a.source() + " of " + a.app() + " never went live"));
+                String id = queue.enqueue(new DeployQueue.Request(a.app(), source.commit(), source.branch(), a.kind(), a.by(), null,
+                        source.id()));
+                LOG.info("queued {} {} of {} (release {})", a.kind(), id, a.app(), source.id());
+                yield Optional.of(JSON.valueToTree(Map.of("id", id)));
+            }
+            case "stop_app" -> {
+                StopArgs a = JSON.treeToValue(args, StopArgs.class);
+                yield Optional.of(JSON.valueToTree(Map.of("message", new AppPower(sortie, server.backend()).stop(a.app(), a.by()))));
             }
             case "cancel" -> {
                 CancelArgs a = JSON.treeToValue(args, CancelArgs.class);

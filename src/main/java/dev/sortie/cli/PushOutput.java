@@ -21,6 +21,9 @@ final class PushOutput implements Consumer<DeployEvent> {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
 
     private final PrintStream out;
+    /** From the deploy's Queued line: push, deploy, rollback, config or restart, and the stored release it runs. */
+    private String kind;
+    private String source;
 
     PushOutput(PrintStream out) {
         this.out = out;
@@ -30,6 +33,8 @@ final class PushOutput implements Consumer<DeployEvent> {
     public synchronized void accept(DeployEvent event) {
         switch (event) {
             case DeployEvent.Queued q -> {
+                kind = q.kind();
+                source = q.source();
             }
             case DeployEvent.WorkerStarted w -> {
             }
@@ -43,8 +48,12 @@ final class PushOutput implements Consumer<DeployEvent> {
             }
             case DeployEvent.Aborting a -> {
             }
-            case DeployEvent.Started s -> line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch()
-                    + ") as release " + s.releaseId());
+            case DeployEvent.Started s -> line(STEP + s.app() + ": " + switch (kind == null ? "" : kind) {
+                case "rollback" -> "rolling back to " + source + " (" + s.commit().substring(0, 7) + ")";
+                case "config" -> "deploying a config change on " + source + " (" + s.commit().substring(0, 7) + ")";
+                case "restart" -> "restarting " + source + " (" + s.commit().substring(0, 7) + ")";
+                default -> "deploying " + s.commit().substring(0, 7) + " (" + s.branch() + ")";
+            } + " as release " + s.releaseId());
             case DeployEvent.HooksLoaded h -> line(columns(STEP, "hooks", h.file() + ": " + (h.hooks().isEmpty() ? "no hooks"
                     : String.join(", ", h.hooks())) + (h.cached() ? " (cached)" : " (compiled)"), Durations.format(h.took())));
             case DeployEvent.Notice n -> line(STEP + n.line());

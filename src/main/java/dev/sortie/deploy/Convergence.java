@@ -7,7 +7,9 @@ import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.pipeline.StepId;
 import dev.sortie.pipeline.DeployLock;
+import dev.sortie.release.EnvFile;
 import dev.sortie.release.ReleaseRecord;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
@@ -116,9 +118,9 @@ public final class Convergence {
                         retired = true;
                     }
                     case Reconciler.Action.RemoveStaging r -> DirTree.delete(store.staging(deploy.deployId()));
-                    case Reconciler.Action.RecordFailure r -> store.writeRecord(record(deploy, ReleaseRecord.FAILED,
+                    case Reconciler.Action.RecordFailure r -> store.writeRecord(record(store, deploy, ReleaseRecord.FAILED,
                             r.step() == null ? null : r.step().id(), r.reason()));
-                    case Reconciler.Action.RecordLive r -> store.writeRecord(record(deploy, ReleaseRecord.LIVE, null, null));
+                    case Reconciler.Action.RecordLive r -> store.writeRecord(record(store, deploy, ReleaseRecord.LIVE, null, null));
                     case Reconciler.Action.SwitchCurrent r -> store.switchCurrent(deploy.deployId());
                     case Reconciler.Action.RetireOthers r -> DeployWorker.retireOthers(app, deploy.deployId(), server, backend, journal);
                     case Reconciler.Action.FinishLive r -> journal.appendDurably(new DeployEvent.Live(app, deploy.deployId(), liveUrl(deploy)));
@@ -223,13 +225,20 @@ public final class Convergence {
         };
     }
 
-    private static ReleaseRecord record(DeployState deploy, String outcome, String failedStep, String reason) {
+    private static ReleaseRecord record(ReleaseStore store, DeployState deploy, String outcome, String failedStep, String reason)
+            throws IOException {
         List<ReleaseRecord.StepTime> steps = deploy.done().stream()
                 .map(d -> new ReleaseRecord.StepTime(d.step().id(), d.took().toMillis() / 1000.0, true))
                 .toList();
         var instance = deploy.instance();
+        String kind = DeployQueue.GATED.equals(deploy.kind()) ? DeployQueue.PUSH : deploy.kind();
+        Map<String, String> env = store.readEnv(deploy.deployId()).orElse(Map.of());
+        String bots = deploy.done().stream().filter(d -> d.step() == StepId.RUN_BOTS).map(DeployEvent.StepDone::summary).findFirst()
+                .orElse(null);
         return new ReleaseRecord(deploy.deployId(), deploy.app(), deploy.commit(), deploy.branch(), deploy.queuedAt(), Instant.now(),
-                outcome, failedStep, reason, steps, instance == null ? 0 : instance.port(), instance == null ? List.of() : instance.run());
+                outcome, failedStep, reason, steps, instance == null ? 0 : instance.port(), instance == null ? List.of() : instance.command(),
+                kind, deploy.source(), deploy.by(), EnvFile.keys(env), env.isEmpty() ? null : EnvFile.hash(env),
+                store.artifactBytes(deploy.deployId()), null, List.of(), bots);
     }
 
     private ReleaseStore store(String app) {

@@ -12,7 +12,7 @@ import dev.sortie.steps.RunBotsStep;
 import dev.sortie.steps.UpgradeServiceStep;
 import java.util.List;
 
-/** The eight steps of every deploy, in the order DESIGN.md fixes. */
+/** The eight steps of a deploy that builds, in the order DESIGN.md fixes, and the last three for a stored release. */
 public final class DeployPlan {
 
     private DeployPlan() {
@@ -25,6 +25,14 @@ public final class DeployPlan {
                 new PackageStep(),
                 new MakeUpgradeDirStep(),
                 new CopyReleaseStep(),
+                new UpgradeServiceStep(),
+                new ConfigureNginxStep(),
+                new RunBotsStep());
+    }
+
+    /** A deploy of a stored release (rollback, config, restart): its files are in place, so only the last three steps run. */
+    public static List<Step<DeployContext>> storedRelease() {
+        return List.of(
                 new UpgradeServiceStep(),
                 new ConfigureNginxStep(),
                 new RunBotsStep());

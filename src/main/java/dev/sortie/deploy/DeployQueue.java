@@ -52,11 +52,28 @@ public final class DeployQueue implements AutoCloseable {
         void kill();
     }
 
-    /** A request to deploy, as a pusher or the CLI makes it; {@code gate} only for a gated push. */
-    public record Request(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
+    /**
+     * A request to deploy, as a pusher or the CLI makes it; {@code gate} only for a gated push,
+     * {@code source} only for a deploy of a stored release (rollback, config, restart).
+     */
+    public record Request(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate, String source) {
+        public Request(String app, String commit, String branch, String kind, String by, DeployEvent.Gate gate) {
+            this(app, commit, branch, kind, by, gate, null);
+        }
     }
 
+    public static final String PUSH = "push";
     public static final String GATED = "gated";
+    public static final String DEPLOY = "deploy";
+    /** Deploys of a stored release: no build, only upgrade_service, configure_nginx and run_bots. */
+    public static final String ROLLBACK = "rollback";
+    public static final String CONFIG = "config";
+    public static final String RESTART = "restart";
+
+    /** Whether a deploy of this kind runs a stored release instead of building a commit. */
+    public static boolean ofStoredRelease(String kind) {
+        return ROLLBACK.equals(kind) || CONFIG.equals(kind) || RESTART.equals(kind);
+    }
     private static final String NO_COMMIT = "0000000000000000000000000000000000000000";
 
     private final SortieHome home;
@@ -108,7 +125,7 @@ public final class DeployQueue implements AutoCloseable {
             String id = ReleaseId.unique(Instant.now(), r.commit(), this::taken);
             Deque<String> queue = queues.computeIfAbsent(r.app(), a -> new ArrayDeque<>());
             try (Journal journal = Journal.open(home.journal(r.app(), id))) {
-                journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by(), r.gate()));
+                journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by(), r.gate(), r.source()));
                 Running now = running.get(r.app());
                 int ahead = queue.size() + (now == null ? 0 : 1);
                 if (ahead > 0) {
@@ -305,7 +322,7 @@ public final class DeployQueue implements AutoCloseable {
 
     /** For a push: the branch's tip when it is no longer this deploy's commit. */
     private Optional<String> supersededBy(DeployState state) throws IOException {
-        if (!"push".equals(state.kind())) {
+        if (!PUSH.equals(state.kind())) {
             return Optional.empty();
         }
         Optional<String> tip = new AppRepository(home.repo(state.app())).resolve("refs/heads/" + state.branch());

@@ -31,7 +31,8 @@ public record DeployState(
         DeployEvent.SwitchingNginx switching,
         boolean committing,
         DeployEvent.Aborting aborting,
-        DeployEvent terminal) {
+        DeployEvent terminal,
+        String source) {
 
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
@@ -105,6 +106,7 @@ public record DeployState(
         boolean committing;
         DeployEvent.Aborting aborting;
         DeployEvent terminal;
+        String source;
 
         void add(Journal.Line line) {
             if (terminal != null) {
@@ -120,6 +122,7 @@ public record DeployState(
                     kind = q.kind();
                     by = q.by();
                     gate = q.gate();
+                    source = q.source();
                     queuedAt = line.at();
                 }
                 case DeployEvent.WorkerStarted w -> workerPid = w.pid();
@@ -141,7 +144,7 @@ public record DeployState(
 
         DeployState build() {
             return new DeployState(deployId, app, commit, branch, kind, by, gate, queuedAt, lastAt, workerPid, started, previousRelease,
-                    currentStep, done, instance, switching, committing, aborting, terminal);
+                    currentStep, done, instance, switching, committing, aborting, terminal, source);
         }
     }
 }

@@ -1,10 +1,12 @@
 package dev.sortie.deploy;
 
 import dev.sortie.config.AppConfig;
+import dev.sortie.config.AppSettings;
 import dev.sortie.config.ConfigException;
 import dev.sortie.config.ConfigLoader;
 import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
+import dev.sortie.exec.Durations;
 import dev.sortie.git.AppRepository;
 import dev.sortie.hooks.runtime.HookCache;
 import dev.sortie.hooks.runtime.HookCompileException;
@@ -13,7 +15,9 @@ import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.DeployLock;
 import dev.sortie.pipeline.PipelineRunner;
+import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.release.EnvFile;
 import dev.sortie.release.ReleaseRecord;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
@@ -21,6 +25,7 @@ import dev.sortie.service.ServiceBackend;
 import dev.sortie.steps.DeployContext;
 import dev.sortie.steps.DeployFacts;
 import dev.sortie.steps.DirTree;
+import dev.sortie.steps.StepOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +33,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -52,6 +59,9 @@ public final class DeployWorker {
     private final SiteSwitch sites;
     private final Path jdkHome;
     private final BiFunction<String, AppConfig, String> url;
+    /** The hooks-cache entry this deploy's hooks came from, and their names; null and empty without hooks. */
+    private String hooksHash;
+    private List<String> hooksRan = List.of();
 
     /** @param url the URL an app with this config answers on, for the live line */
     public DeployWorker(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, Path jdkHome,
@@ -108,6 +118,9 @@ public final class DeployWorker {
     }
 
     private Result deploy(DeployState queued, Journal journal) throws IOException {
+        if (DeployQueue.ofStoredRelease(queued.kind())) {
+            return deployStored(queued, journal);
+        }
         String app = queued.app();
         String releaseId = queued.deployId();
         ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
@@ -141,14 +154,97 @@ public final class DeployWorker {
         }
 
         DeployFacts facts = new DeployFacts(home, app, config, server, queued.commit(), queued.branch(), releaseId, buildDir, previous,
-                AppEnvFile.read(home.envFile(app)), jdkHome);
+                appEnv(app, journal), jdkHome, DeployQueue.GATED.equals(queued.kind()) ? DeployQueue.PUSH : queued.kind(), null);
         DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
+        return runPipeline(queued, ctx, hooks, DeployPlan.steps(), started, journal);
+    }
+
+    /** The app's config vars as {@code sortie config} keeps them; a file others can read is made 0600 first, with a warning. */
+    private Map<String, String> appEnv(String app, Journal journal) throws IOException {
+        String warning = EnvFile.tighten(home.envFile(app));
+        if (warning != null) {
+            journal.accept(new DeployEvent.Notice(warning));
+        }
+        return EnvFile.read(home.envFile(app));
+    }
+
+    /**
+     * A rollback, config change or restart: a new release made of a stored release's files (hard links, no
+     * build) and an environment snapshot, run through the last three steps with the stored release's own
+     * sortie.yml, hooks and smoke bots (from its commit, which is checked out for them).
+     */
+    private Result deployStored(DeployState queued, Journal journal) throws IOException {
+        String app = queued.app();
+        String releaseId = queued.deployId();
+        ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
+        Optional<ReleaseRecord> previous = store.currentRecord();
+        Instant started = Instant.now();
+        Optional<ReleaseRecord> found = queued.source() == null ? Optional.empty() : store.read(queued.source());
+        journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId,
+                previous.map(ReleaseRecord::id).orElse(null)));
+        if (found.isEmpty() || !found.get().isLive()) {
+            return abort(journal, null, "release " + queued.source() + " of " + app + " cannot run again: "
+                    + (found.isEmpty() ? "it has no record" : "it never went live") + " (see: sortie releases " + app + ")");
+        }
+        ReleaseRecord source = found.get();
+        Map<String, String> env;
+        if (DeployQueue.CONFIG.equals(queued.kind())) {
+            env = appEnv(app, journal);
+        } else {
+            Optional<Map<String, String>> snapshot = store.readEnv(source.id());
+            if (snapshot.isEmpty()) {
+                journal.accept(new DeployEvent.Notice("release " + source.id() + " has no config snapshot (made before Sortie kept them);"
+                        + " it runs with the app's config as it is now"));
+            }
+            env = snapshot.isPresent() ? snapshot.get() : appEnv(app, journal);
+        }
+        AppRepository repo = repoFor(home, queued);
+        if (!hasCommit(repo, source.commit())) {
+            return abort(journal, null, "commit " + source.commit() + " of release " + source.id() + " is gone from the repo of " + app
+                    + ", so its sortie.yml, hooks and smoke bots cannot be read; deploy a commit instead: sortie deploy " + app + " REF");
+        }
+        AppConfig config;
+        try {
+            config = configAt(repo, source.commit());
+            DomainClaims.check(app, config.domainsFor(app), home, sites);
+        } catch (ConfigException e) {
+            return abort(journal, null, e.getMessage());
+        }
+        Path buildDir = home.buildsDir(app).resolve(releaseId);
+        deleteQuietly(home.buildsDir(app), journal);
+        repo.checkout(source.commit(), buildDir);
+        ProjectHooks hooks;
+        try {
+            hooks = loadHooks(app, config, buildDir, journal);
+        } catch (HookCompileException e) {
+            journal.accept(new DeployEvent.Problem(e.details()));
+            return abort(journal, null, e.getMessage());
+        }
+        long start = System.nanoTime();
+        Path dir;
+        try {
+            dir = store.linkFrom(source.id(), releaseId, env);
+        } catch (IOException e) {
+            return abort(journal, null, "cannot make release " + releaseId + " from " + source.id() + ": " + e.getMessage());
+        }
+        journal.accept(new DeployEvent.Notice(String.format(Locale.ROOT, "release %s: the files of %s (%s, no rebuild), %d config %s, in %.2fs",
+                releaseId, source.id(), source.commit().substring(0, 7), env.size(), env.size() == 1 ? "var" : "vars",
+                (System.nanoTime() - start) / 1e9)));
+        DeployFacts facts = new DeployFacts(home, app, config, server, source.commit(), source.branch(), releaseId, buildDir, previous,
+                env, jdkHome, queued.kind(), source.id());
+        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
+        ctx.put(new StepOutput.ReleaseCopied(dir, source.run()));
+        return runPipeline(queued, ctx, hooks, DeployPlan.storedRelease(), started, journal);
+    }
+
+    private Result runPipeline(DeployState queued, DeployContext ctx, ProjectHooks hooks, List<Step<DeployContext>> steps, Instant started,
+            Journal journal) throws IOException {
         UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
-        PipelineRunner.Outcome outcome = new PipelineRunner<>(DeployPlan.steps(), hookAdapter, journal).run(ctx);
+        PipelineRunner.Outcome outcome = new PipelineRunner<>(steps, hookAdapter, journal).run(ctx);
         return switch (outcome) {
             case PipelineRunner.Outcome.Completed done -> {
                 Optional<String> gone = pusherGone(queued, journal);
-                yield gone.isPresent() ? abort(journal, StepId.RUN_BOTS, gone.get()) : commit(ctx, started, done, journal);
+                yield gone.isPresent() ? abort(journal, StepId.RUN_BOTS, gone.get()) : commit(ctx, queued, started, done, journal);
             }
             case PipelineRunner.Outcome.Failed failed -> {
                 hookAdapter.onFailure(ctx, failed.step(), failed.failure(), journal);
@@ -193,12 +289,22 @@ public final class DeployWorker {
     }
 
     /** Every step passed: the record and {@code current} name the release, then the old instances drain. */
-    private Result commit(DeployContext ctx, Instant started, PipelineRunner.Outcome done, Journal journal) throws IOException {
+    private Result commit(DeployContext ctx, DeployState queued, Instant started, PipelineRunner.Outcome done, Journal journal)
+            throws IOException {
         journal.appendDurably(new DeployEvent.Committing(ctx.releaseId()));
         ReleaseStore store = ctx.services().releases();
-        store.writeRecord(record(ctx, started, done));
+        if (!DeployQueue.ofStoredRelease(ctx.facts().kind())) {
+            store.writeEnv(ctx.releaseId(), ctx.appEnv());
+        }
+        store.writeRecord(record(ctx, queued, started, done, DeployState.of(Journal.read(home.journal(ctx.app(), queued.deployId())))
+                .orElse(queued)));
         store.switchCurrent(ctx.releaseId());
-        retireOthers(ctx.app(), ctx.releaseId(), server, backend, journal);
+        Files.deleteIfExists(home.appDir(ctx.app()).resolve("stopped")); // a stopped app serves again once a release goes live
+        if (DeployQueue.ROLLBACK.equals(ctx.facts().kind())) {
+            // a rollback restores the config too: later config changes start from the release that is live
+            EnvFile.write(home.envFile(ctx.app()), ctx.appEnv(), "config vars of " + ctx.app() + ": change them with sortie config set");
+        }
+        retireOthers(ctx.app(), ctx.releaseId(), ctx.previous().map(ReleaseRecord::id).orElse(null), standby(ctx), server, backend, journal);
         deleteQuietly(ctx.buildDir(), journal);
         journal.appendDurably(new DeployEvent.Live(ctx.app(), ctx.releaseId(), url.apply(ctx.app(), ctx.config())));
         return Result.LIVE;
@@ -209,8 +315,21 @@ public final class DeployWorker {
         return Result.ABORTED;
     }
 
-    /** Drains and stops every instance of {@code app} but {@code live}'s; the intent is journalled first. */
-    static void retireOthers(String app, String live, ServerConfig server, ServiceBackend backend, Journal journal) throws IOException {
+    /** How long the release that was live keeps running without traffic: sortie.yml's standby, else the app's setting, else the server's. */
+    private Duration standby(DeployContext ctx) {
+        if (ctx.config().standby() != null) {
+            return ctx.config().standby();
+        }
+        Duration app = AppSettings.load(home.appSettings(ctx.app())).standby();
+        return app != null ? app : server.standby();
+    }
+
+    /**
+     * Drains and stops every instance of {@code app} but {@code live}'s; the intent is journalled first. The instance
+     * of {@code previous} (the release that was live) stays up for {@code standby} when that is longer than the drain.
+     */
+    static void retireOthers(String app, String live, String previous, Duration standby, ServerConfig server, ServiceBackend backend,
+            Journal journal) throws IOException {
         List<String> old = backend.list().stream()
                 .filter(i -> i.app().equals(app) && !i.release().equals(live) && !InstanceInfo.STOPPING.equals(i.state()))
                 .map(InstanceInfo::release)
@@ -218,10 +337,25 @@ public final class DeployWorker {
         if (old.isEmpty()) {
             return;
         }
-        journal.appendDurably(new DeployEvent.Retiring(old, server.drain()));
-        for (String release : old) {
-            backend.retire(app, release, server.drain(), server.stopTimeout());
+        boolean keeps = previous != null && old.contains(previous) && standby.compareTo(server.drain()) > 0;
+        List<String> drained = keeps ? old.stream().filter(r -> !r.equals(previous)).toList() : old;
+        if (keeps) {
+            journal.appendDurably(new DeployEvent.Retiring(List.of(previous), standby));
+            journal.accept(new DeployEvent.Notice(previous + " stays up for " + Durations.format(standby)
+                    + " as a standby, without traffic: sortie rollback " + app + " within that time only switches nginx"));
+            backend.retire(app, previous, standby, server.stopTimeout());
         }
+        if (!drained.isEmpty()) {
+            journal.appendDurably(new DeployEvent.Retiring(drained, server.drain()));
+            for (String release : drained) {
+                backend.retire(app, release, server.drain(), server.stopTimeout());
+            }
+        }
+    }
+
+    /** As {@link #retireOthers(String, String, String, Duration, ServerConfig, ServiceBackend, Journal)} with no standby. */
+    static void retireOthers(String app, String live, ServerConfig server, ServiceBackend backend, Journal journal) throws IOException {
+        retireOthers(app, live, null, Duration.ZERO, server, backend, journal);
     }
 
     /** Reads and validates sortie.yml at a commit; absent means all defaults. */
@@ -239,20 +373,24 @@ public final class DeployWorker {
         long start = System.nanoTime();
         HookCache.Entry entry = new HookCache(home.appDir(app).resolve("hooks-cache")).get(source, config.hooks().file());
         ProjectHooks hooks = ProjectHooks.load(entry, StepId.ids());
+        hooksHash = entry.classes().getParent().getFileName().toString();
+        hooksRan = hooks.names();
         journal.accept(new DeployEvent.HooksLoaded(config.hooks().file(), hooks.names(), entry.cached(),
                 Duration.ofNanos(System.nanoTime() - start)));
         return hooks;
     }
 
-    /** The release record of a deploy whose steps all passed. */
-    static ReleaseRecord record(DeployContext ctx, Instant started, PipelineRunner.Outcome result) {
+    /** The release record of a deploy whose steps all passed; {@code journal} is what its journal says so far. */
+    ReleaseRecord record(DeployContext ctx, DeployState queued, Instant started, PipelineRunner.Outcome result, DeployState journal) {
         List<ReleaseRecord.StepTime> steps = result.timings().stream()
                 .map(t -> new ReleaseRecord.StepTime(t.step().id(), t.took().toMillis() / 1000.0, t.ok()))
                 .toList();
         int port = ctx.instance().map(InstanceInfo::port).orElse(0);
         List<String> run = ctx.release().map(r -> r.run()).orElse(List.of());
+        String bots = journal.done().stream().filter(d -> d.step() == StepId.RUN_BOTS).map(DeployEvent.StepDone::summary).findFirst().orElse(null);
         return new ReleaseRecord(ctx.releaseId(), ctx.app(), ctx.commit(), ctx.branch(), started, Instant.now(), ReleaseRecord.LIVE,
-                null, null, steps, port, run);
+                null, null, steps, port, run, ctx.facts().kind(), ctx.facts().source(), queued.by(), EnvFile.keys(ctx.appEnv()),
+                EnvFile.hash(ctx.appEnv()), ctx.services().releases().artifactBytes(ctx.releaseId()), hooksHash, hooksRan, bots);
     }
 
     /** Build dirs are scratch: failing to delete one is worth a warning, never a failed deploy. */

@@ -33,6 +33,7 @@ record HookEnvironment(
         OptionalInt port,
         Map<String, String> config,
         boolean firstDeploy,
+        String kind,
         Map<String, String> commandEnv,
         Duration commandTimeout,
         Consumer<String> output) implements DeployEnv {
@@ -46,7 +47,8 @@ record HookEnvironment(
         return new HookEnvironment(ctx.app(), ctx.commit(), ctx.previous().map(ReleaseRecord::commit), ctx.branch(), ctx.releaseId(),
                 ctx.services().releases().dir(ctx.releaseId()).resolve(ReleaseStore.APP_DIR), ctx.buildDir(),
                 ctx.instance().map(InstanceInfo::port).map(OptionalInt::of).orElse(OptionalInt.empty()),
-                ctx.appEnv(), ctx.previous().isEmpty(), BuildEnvironment.forBuild(ctx), ctx.config().hooks().timeout(), output);
+                ctx.appEnv(), ctx.previous().isEmpty(), DeployQueue.DEPLOY.equals(ctx.facts().kind()) ? DeployQueue.PUSH : ctx.facts().kind(),
+                BuildEnvironment.forBuild(ctx), ctx.config().hooks().timeout(), output);
     }
 
     @Override

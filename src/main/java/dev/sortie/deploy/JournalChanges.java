@@ -15,8 +15,8 @@ final class JournalChanges implements WorldChanges {
     }
 
     @Override
-    public void startingInstance(String release, int port, List<String> run) throws IOException {
-        journal.appendDurably(new DeployEvent.StartingInstance(release, port, run));
+    public void startingInstance(String release, int port, List<String> run, List<String> command, String adopted) throws IOException {
+        journal.appendDurably(new DeployEvent.StartingInstance(release, port, run, command, adopted));
     }
 
     @Override

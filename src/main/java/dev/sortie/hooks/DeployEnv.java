@@ -42,6 +42,13 @@ public interface DeployEnv {
     /** True when no release of this app was live before. */
     boolean firstDeploy();
 
+    /**
+     * What kind of deploy this is: {@code push} (a push or {@code sortie deploy}: the build steps run), or
+     * {@code rollback}, {@code config} or {@code restart}, which run only {@code upgrade_service},
+     * {@code configure_nginx} and {@code run_bots} on a stored release.
+     */
+    String kind();
+
     /** Prints a line to the pusher (as a {@code remote:} line) and the deploy log. */
     void log(String message);
 

@@ -45,13 +45,20 @@ public sealed interface DeployEvent {
      * The daemon took the deploy into the app's queue.
      *
      * @param kind     what asked for it: {@code push}, {@code gated} (a push that waits for its deploy
-     *                 before git accepts it) or {@code deploy} (the CLI)
+     *                 before git accepts it), {@code deploy} (the CLI), or one of the deploys of a stored
+     *                 release: {@code rollback}, {@code config}, {@code restart}
      * @param by       who asked, for the history (a user name, later an SSH key name)
      * @param gate     for a gated push: what git has not accepted yet; null otherwise
+     * @param source   for a deploy of a stored release: the release whose files it runs; null for a build
      */
-    record Queued(String deployId, String app, String commit, String branch, String kind, String by, Gate gate) implements DeployEvent {
+    record Queued(String deployId, String app, String commit, String branch, String kind, String by, Gate gate, String source)
+            implements DeployEvent {
+        public Queued(String deployId, String app, String commit, String branch, String kind, String by, Gate gate) {
+            this(deployId, app, commit, branch, kind, by, gate, null);
+        }
+
         public Queued(String deployId, String app, String commit, String branch, String kind, String by) {
-            this(deployId, app, commit, branch, kind, by, null);
+            this(deployId, app, commit, branch, kind, by, null, null);
         }
     }
 
@@ -105,8 +112,20 @@ public sealed interface DeployEvent {
     record Problem(List<String> lines) implements DeployEvent {
     }
 
-    /** Intent: an instance of {@code release} is about to start on {@code port}, running {@code run}. */
-    record StartingInstance(String release, int port, List<String> run) implements DeployEvent {
+    /**
+     * Intent: an instance of {@code release} is about to start on {@code port}. {@code run} is its argv as
+     * shown (config values masked), {@code command} the release's run command before {@code $VAR}s are
+     * expanded: what a later deploy of the same release runs again. {@code adopted} names the standby
+     * release whose running instance is taken over instead of starting one (null: a new process).
+     */
+    record StartingInstance(String release, int port, List<String> run, List<String> command, String adopted) implements DeployEvent {
+        public StartingInstance(String release, int port, List<String> run) {
+            this(release, port, run, run, null);
+        }
+
+        public StartingInstance {
+            command = command == null ? run : command;
+        }
     }
 
     /**

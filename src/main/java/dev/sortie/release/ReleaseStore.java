@@ -11,6 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -68,6 +73,79 @@ public final class ReleaseStore {
         Path target = dir(id);
         Files.move(staging(id), target, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /**
+     * Makes release {@code id} from release {@code source} without a rebuild: its {@code app/} files are
+     * hard links to the source's (copies where the file system cannot link), beside an environment
+     * snapshot of its own. Assembled in the staging dir and renamed into place.
+     *
+     * @return the new release's dir
+     */
+    public Path linkFrom(String source, String id, Map<String, String> env) throws IOException {
+        Path from = dir(source).resolve(APP_DIR);
+        if (!Files.isDirectory(from)) {
+            throw new NoSuchFileException(from.toString(), null, "the release's files are gone (pruned)");
+        }
+        Path staging = staging(id);
+        Path to = staging.resolve(APP_DIR);
+        Files.createDirectories(staging);
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path target = to.resolve(from.relativize(dir).toString());
+                Files.createDirectories(target);
+                Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (attrs.isSymbolicLink()) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+                } else {
+                    try {
+                        Files.createLink(target, file);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        EnvFile.write(staging.resolve(EnvFile.SNAPSHOT), env, "config of release " + id + " (a snapshot: change config with sortie config set)");
+        return publish(id);
+    }
+
+    /** Writes a release's environment snapshot (mode 0600); for a built release, once its instance is live. */
+    public void writeEnv(String id, Map<String, String> env) throws IOException {
+        EnvFile.write(dir(id).resolve(EnvFile.SNAPSHOT), env, "config of release " + id + " (a snapshot: change config with sortie config set)");
+    }
+
+    /** A release's environment snapshot; empty when it has none (made before snapshots existed, or it failed early). */
+    public Optional<Map<String, String>> readEnv(String id) throws IOException {
+        Path file = dir(id).resolve(EnvFile.SNAPSHOT);
+        return Files.exists(file) ? Optional.of(EnvFile.read(file)) : Optional.empty();
+    }
+
+    /** Bytes of a release's {@code app/} files (links count in full), 0 when they are gone. */
+    public long artifactBytes(String id) {
+        Path app = dir(id).resolve(APP_DIR);
+        if (!Files.isDirectory(app)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(app)) {
+            return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** Writes release.json once, atomically: a reader sees no record or a whole one. */

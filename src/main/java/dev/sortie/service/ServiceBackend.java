@@ -19,6 +19,13 @@ public interface ServiceBackend {
      */
     void retire(String app, String release, Duration drain, Duration timeout) throws IOException;
 
+    /**
+     * Takes a retiring instance (a standby) back into service as an instance of release {@code to}: its stop is
+     * called off and its record renamed, and the same process keeps running. Empty when there is no such
+     * instance, or its stop has already begun.
+     */
+    Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException;
+
     List<InstanceInfo> list() throws IOException;
 
     default Optional<InstanceInfo> find(String app, String release) throws IOException {

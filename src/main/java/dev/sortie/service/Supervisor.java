@@ -121,6 +121,8 @@ public final class Supervisor implements AutoCloseable {
         Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         /** Stopped by {@link #stopAll}: its record stays, as running, for the next start. */
         boolean keep;
+        /** Taken back into service under another release ({@link #takeOver}): its scheduled stop no longer applies. */
+        boolean takenOver;
         /** The stop under way (TERM, wait, KILL, forget), or done; null until one starts, and again after one fails. */
         CompletableFuture<Void> termination;
         /** What the state file says of this instance; refreshed by {@link #publish()}. */
@@ -482,7 +484,7 @@ public final class Supervisor implements AutoCloseable {
         if (stateFile != null) {
             pb.environment().put(SUPERVISOR_VAR, stateFile.toString());
         }
-        note(log, "starting " + spec.release() + " on port " + spec.port() + ": " + String.join(" ", spec.argv()));
+        note(log, "starting " + spec.release() + " on port " + spec.port() + ": " + String.join(" ", spec.shownArgv()));
         Process p = pb.start();
         m.process = p;
         m.handle = p.toHandle();
@@ -723,7 +725,55 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void stopWhenDue(Managed m, Instant at) {
-        schedule(() -> Thread.ofVirtual().start(() -> terminateQuietly(m)), Duration.between(Instant.now(), at));
+        schedule(() -> Thread.ofVirtual().start(() -> {
+            synchronized (m) {
+                if (m.takenOver) {
+                    return;
+                }
+            }
+            terminateQuietly(m);
+        }), Duration.between(Instant.now(), at));
+    }
+
+    /**
+     * Calls off the pending stop of a retiring instance and renames its record to release {@code to}: the process
+     * keeps running, now as that release's instance. Used by a rollback to a standby: the release it goes back to
+     * has the same files and config as the standby's, under a new id.
+     *
+     * @return the renamed instance; empty when there is none retiring, or its stop has begun
+     */
+    public Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException {
+        Managed m = instances.get(app + "/" + from);
+        if (m == null || instances.containsKey(app + "/" + to)) {
+            return Optional.empty();
+        }
+        Managed taken;
+        synchronized (m) {
+            if (m.phase != Phase.STOPPING || m.termination != null || m.keep || m.takenOver || m.handle == null || !m.handle.isAlive()) {
+                return Optional.empty();
+            }
+            m.takenOver = true;
+            InstanceSpec s = m.spec;
+            taken = new Managed(new InstanceSpec(s.app(), to, s.workDir(), s.argv(), s.env(), s.port(), s.logFile()), Phase.RUNNING);
+            synchronized (taken) {
+                taken.handle = m.handle;
+                taken.process = m.process;
+                taken.processStart = m.processStart;
+                taken.startedAt = m.startedAt;
+                taken.restarts = m.restarts;
+                taken.publish();
+            }
+            m.handle = null; // the process is the new record's now: the old one's exit callback leaves it alone
+            m.process = null;
+        }
+        synchronized (stateLock) {
+            instances.remove(m.spec.key(), m);
+            instances.put(taken.spec.key(), taken);
+        }
+        persist();
+        taken.handle.onExit().thenAccept(exited -> exited(taken, exited));
+        note(Path.of(m.spec.logFile()), "taken back into service as release " + to + ": its stop is called off");
+        return Optional.of(taken.info());
     }
 
     public List<InstanceInfo> list() {

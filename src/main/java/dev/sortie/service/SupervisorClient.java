@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The embedded backend as seen from the CLI: requests to the {@code sortie server} daemon over its socket. */
 public final class SupervisorClient implements ServiceBackend {
@@ -57,6 +58,12 @@ public final class SupervisorClient implements ServiceBackend {
     @Override
     public void retire(String app, String release, Duration drain, Duration timeout) throws IOException {
         send(new SupervisorProtocol.Request("retire", null, app, release, timeout.toMillis(), drain.toMillis()));
+    }
+
+    @Override
+    public Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException {
+        List<InstanceInfo> taken = send(new SupervisorProtocol.Request("take_over", null, app, from + ">" + to, null, null)).instances();
+        return taken == null || taken.isEmpty() ? Optional.empty() : Optional.of(taken.getFirst());
     }
 
     @Override

@@ -79,6 +79,11 @@ public final class SupervisorServer implements AutoCloseable {
             }
 
             @Override
+            public Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException {
+                return supervisor.takeOver(app, from, to);
+            }
+
+            @Override
             public List<InstanceInfo> list() {
                 return supervisor.list();
             }
@@ -189,6 +194,13 @@ public final class SupervisorServer implements AutoCloseable {
                 supervisor.retire(r.app(), r.release(), drain, timeout);
                 log("retiring " + r.app() + " " + r.release() + " after " + drain.toMillis() + "ms");
                 yield SupervisorProtocol.Response.success();
+            }
+            case "take_over" -> {
+                // release is "FROM>TO": the protocol's one release field carries both names of the renamed record
+                String[] names = r.release().split(">", 2);
+                Optional<InstanceInfo> taken = supervisor.takeOver(r.app(), names[0], names[1]);
+                taken.ifPresent(i -> log("took over " + r.app() + " " + names[0] + " as " + names[1] + " pid " + i.pid()));
+                yield new SupervisorProtocol.Response(true, null, null, taken.map(List::of).orElse(List.of()));
             }
             case "shutdown" -> {
                 log("shutting down: stopping " + supervisor.list().size() + " instance(s)");

@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param previous the release that was live when the deploy started
  * @param jdkHome  the JDK Sortie runs on; builds and {@code java} run commands use it unless the app's env sets JAVA_HOME
+ * @param kind     push, deploy, rollback, config or restart (a gated push is a push)
+ * @param source   for a deploy of a stored release, the release whose files it runs; null for a build
  */
 public record DeployFacts(
         SortieHome home,
@@ -25,9 +27,18 @@ public record DeployFacts(
         Path buildDir,
         Optional<ReleaseRecord> previous,
         Map<String, String> appEnv,
-        Path jdkHome) {
+        Path jdkHome,
+        String kind,
+        String source) {
 
     public DeployFacts {
         appEnv = Map.copyOf(appEnv);
+        kind = kind == null ? "push" : kind;
+    }
+
+    /** The facts of a push's build. */
+    public DeployFacts(SortieHome home, String app, AppConfig config, ServerConfig server, String commit, String branch, String releaseId,
+            Path buildDir, Optional<ReleaseRecord> previous, Map<String, String> appEnv, Path jdkHome) {
+        this(home, app, config, server, commit, branch, releaseId, buildDir, previous, appEnv, jdkHome, "push", null);
     }
 }

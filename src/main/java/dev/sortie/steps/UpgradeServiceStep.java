@@ -36,6 +36,12 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
         StepOutput.ReleaseCopied release = ctx.release().orElseThrow(() -> new StepFailure("copy_release did not run"));
         Path workDir = release.dir().resolve(ReleaseStore.APP_DIR);
         Path log = ctx.home().logsDir(ctx.app()).resolve(ctx.releaseId() + ".log");
+        Optional<InstanceInfo> standby = takeOverStandby(ctx, backend);
+        if (standby.isPresent()) {
+            InstanceInfo taken = standby.get();
+            return StepResult.of("took over the standby instance of " + ctx.facts().source() + " (pid " + taken.pid() + " on port "
+                    + taken.port() + "): no start needed", new StepOutput.InstanceUp(taken));
+        }
         InstanceInfo started;
         int port;
         try {
@@ -47,7 +53,7 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
             } catch (IllegalArgumentException e) {
                 throw new StepFailure(e.getMessage());
             }
-            ctx.changes().startingInstance(ctx.releaseId(), port, argv);
+            ctx.changes().startingInstance(ctx.releaseId(), port, InstanceSpec.masked(argv, env), release.run(), null);
             started = backend.start(new InstanceSpec(ctx.app(), ctx.releaseId(), workDir.toString(), argv, env, port, log.toString()));
         } catch (IOException e) {
             throw new StepFailure("could not start the new release: " + e.getMessage());
@@ -66,6 +72,41 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
         }
         return StepResult.of(String.format(Locale.ROOT, "pid %d on port %d, healthy in %.1fs", started.pid(), port,
                 Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0), new StepOutput.InstanceUp(started));
+    }
+
+    /**
+     * A rollback to a release whose standby instance still runs (its files and config are the new release's) takes
+     * that process back instead of starting one: only nginx has to switch. The intent is journalled first, so a
+     * reconcile retires the instance if the deploy dies.
+     */
+    private static Optional<InstanceInfo> takeOverStandby(DeployContext ctx, ServiceBackend backend) throws StepFailure {
+        String source = ctx.facts().source();
+        if (!"rollback".equals(ctx.facts().kind()) || source == null) {
+            return Optional.empty();
+        }
+        try {
+            Optional<InstanceInfo> standby = backend.find(ctx.app(), source)
+                    .filter(i -> InstanceInfo.STOPPING.equals(i.state()) && i.pid() > 0);
+            if (standby.isEmpty()) {
+                return Optional.empty();
+            }
+            ctx.changes().startingInstance(ctx.releaseId(), standby.get().port(), List.of("(standby of " + source + ")"),
+                    ctx.release().map(StepOutput.ReleaseCopied::run).orElse(List.of()), source);
+            Optional<InstanceInfo> taken = backend.takeOver(ctx.app(), source, ctx.releaseId());
+            if (taken.isEmpty()) {
+                return Optional.empty(); // its stop began meanwhile: start a fresh one
+            }
+            HttpWait.forPath(ctx.config().healthcheck().path()).withTimeout(ctx.config().healthcheck().timeout())
+                    .accepting(ctx.config().healthcheck()::accepts).waitUntilReady(taken.get().port(), () -> deadReason(backend, ctx));
+            return taken;
+        } catch (IOException e) {
+            throw new StepFailure("could not take over the standby instance of " + source + ": " + e.getMessage());
+        } catch (HttpWait.NotReady e) {
+            throw new StepFailure("the standby instance of " + source + " is not healthy: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while checking the standby instance");
+        }
     }
 
     /** Non-null when the instance has crashed: no point waiting for it. */

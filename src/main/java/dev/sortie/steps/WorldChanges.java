@@ -9,8 +9,12 @@ import java.util.List;
  */
 public interface WorldChanges {
 
-    /** An instance of {@code release} is about to start on {@code port}, running {@code run}. */
-    void startingInstance(String release, int port, List<String> run) throws IOException;
+    /**
+     * An instance of {@code release} is about to start on {@code port}, running {@code run} (as shown: config values
+     * masked), which is {@code command} with its variables expanded; or, with {@code adopted}, the running standby
+     * instance of that release is about to be taken over.
+     */
+    void startingInstance(String release, int port, List<String> run, List<String> command, String adopted) throws IOException;
 
     /** The app's nginx site is about to point at {@code release}; {@code previousSite} (null: none) and {@code previousRelease} are what to put back. */
     void switchingNginx(String release, String previousSite, String previousRelease) throws IOException;
@@ -18,7 +22,7 @@ public interface WorldChanges {
     /** Nothing to record: for tests of steps that change nothing. */
     WorldChanges NONE = new WorldChanges() {
         @Override
-        public void startingInstance(String release, int port, List<String> run) {
+        public void startingInstance(String release, int port, List<String> run, List<String> command, String adopted) {
         }
 
         @Override

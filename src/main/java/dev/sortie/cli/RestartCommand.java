@@ -1,0 +1,24 @@
+package dev.sortie.cli;
+
+import dev.sortie.app.Deploys;
+import dev.sortie.app.StoredDeploys;
+import dev.sortie.config.AppName;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code sortie restart NAME}: a fresh instance of the live release, switched to with zero downtime. */
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Start a new instance of the live release, check its health, switch nginx to it and drain the old one:",
+            "zero downtime. It is a deploy of kind restart, with the release's hooks and smoke bots."})
+final class RestartCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        String id = new StoredDeploys(Homes.sortie()).restart(AppName.require(name), Apps.user());
+        return new DeployRunner(new Deploys(Homes.sortie()), System.out).follow(name, id);
+    }
+}
