@@ -50,9 +50,8 @@ final class AppPower {
                     }
                 }
             }
-            List<InstanceInfo> running = backend.list().stream()
-                    .filter(i -> i.app().equals(app) && !InstanceInfo.STOPPING.equals(i.state()))
-                    .toList();
+            // standbys too: retiring again only brings their stop sooner
+            List<InstanceInfo> running = backend.list().stream().filter(i -> i.app().equals(app)).toList();
             for (InstanceInfo i : running) {
                 backend.retire(app, i.release(), sortie.server().drain(), sortie.server().stopTimeout());
             }

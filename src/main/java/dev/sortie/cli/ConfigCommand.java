@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Unset.class, ConfigCommand.Get.class})
 final class ConfigCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", arity = "0..1", description = "The app whose config vars to list.")
     String name;
 
     @Option(names = "--show", description = "Show the values too (they are masked by default).")
@@ -29,6 +29,9 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name == null) {
+            throw new UserError(ExitCodes.USAGE, "which app? sortie config NAME lists its vars; sortie config set NAME KEY=VALUE sets one");
+        }
         Map<String, String> vars = new ConfigVars(Homes.sortie()).list(AppName.require(name));
         if (vars.isEmpty()) {
             System.out.println(name + " has no config vars. Set one: sortie config set " + name + " KEY=VALUE");

@@ -47,7 +47,9 @@ public interface DeployEnv {
      * {@code rollback}, {@code config} or {@code restart}, which run only {@code upgrade_service},
      * {@code configure_nginx} and {@code run_bots} on a stored release.
      */
-    String kind();
+    default String kind() {
+        return "push";
+    }
 
     /** Prints a line to the pusher (as a {@code remote:} line) and the deploy log. */
     void log(String message);

@@ -24,7 +24,9 @@ public interface ServiceBackend {
      * called off and its record renamed, and the same process keeps running. Empty when there is no such
      * instance, or its stop has already begun.
      */
-    Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException;
+    default Optional<InstanceInfo> takeOver(String app, String from, String to) throws IOException {
+        return Optional.empty();
+    }
 
     List<InstanceInfo> list() throws IOException;
 
