@@ -1,11 +1,13 @@
 package dev.sortie.app;
 
+import dev.sortie.config.AppSettings;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.release.ReleaseRecord;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.SupervisorClient;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,17 @@ public final class StoredDeploys {
     /** Queues a restart: a new instance of the live release, switched to and the old one drained. */
     public String restart(String app, String by) throws IOException {
         return queue(app, DeployQueue.RESTART, live(app, "restart").id(), by);
+    }
+
+    /**
+     * Runs {@code count} instances of the app from now on (over sortie.yml's {@code instances:}) and queues a
+     * restart that brings them up: new instances, health-checked, switched to, the old ones drained.
+     */
+    public String scale(String app, int count, String by) throws IOException {
+        ReleaseRecord live = live(app, "scale");
+        Path file = sortie.home().appSettings(app);
+        AppSettings.load(file).with("instances", Integer.toString(count)).save(file);
+        return queue(app, DeployQueue.RESTART, live.id(), by);
     }
 
     /** Queues a deploy of the live release's files with the app's config as it is now ({@code sortie config set}). */

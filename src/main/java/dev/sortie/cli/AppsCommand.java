@@ -64,7 +64,7 @@ final class AppsCommand implements Runnable {
             if (!exists && repair) {
                 throw new UserError(ExitCodes.UNAVAILABLE, "no app named " + name + " to repair");
             }
-            new AppAdmin(sortie).create(name, new AppSettings(reject, null, null), Launcher.sortieCommand(), repair);
+            new AppAdmin(sortie).create(name, new AppSettings(reject, null, null, null), Launcher.sortieCommand(), repair);
             var out = spec.commandLine().getOut();
             if (repair) {
                 out.println("Reinstalled the " + AppAdmin.mode(AppSettings.load(home.appSettings(name))).hook() + " hook of " + name + ".");

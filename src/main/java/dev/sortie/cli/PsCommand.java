@@ -44,7 +44,7 @@ final class PsCommand implements Callable<Integer> {
         }
         out.printf("%-20s %-33s %-8s %-6s %-11s %-8s %s%n", "APP", "RELEASE", "PID", "PORT", "STATE", "RESTARTS", "UP");
         for (InstanceInfo i : instances) {
-            String live = sortie.releases(i.app()).currentId().map(i.release()::equals).orElse(false) ? " (live)" : "";
+            String live = sortie.releases(i.app()).currentId().map(i.releaseId()::equals).orElse(false) ? " (live)" : "";
             out.printf("%-20s %-33s %-8s %-6d %-11s %-8d %s%n", i.app(), i.release() + live, i.pid() == 0 ? "-" : i.pid(), i.port(),
                     i.state(), i.restarts(), i.startedAt() == null ? "-" : uptime(Duration.between(i.startedAt(), Instant.now())));
         }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
             RollbackCommand.class,
             ConfigCommand.class,
             RestartCommand.class,
+            ScaleCommand.class,
             StopCommand.class,
             StartCommand.class,
             PsCommand.class,

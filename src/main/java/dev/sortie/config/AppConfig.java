@@ -35,6 +35,8 @@ public record AppConfig(
         NginxOptions nginx) {
 
     public static final String FILE_NAME = "sortie.yml";
+    /** The most instances of one release Sortie runs behind an app's upstream. */
+    public static final int MAX_INSTANCES = 32;
 
     public AppConfig {
         branch = branch == null ? "main" : branch;
@@ -51,6 +53,11 @@ public record AppConfig(
 
     public static AppConfig defaults() {
         return new AppConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This config with another instance count: {@code sortie scale} overrides sortie.yml's. */
+    public AppConfig withInstances(int count) {
+        return new AppConfig(branch, steps, artifact, files, run, healthcheck, domains, hooks, bots, count, standby, nginx);
     }
 
     /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */

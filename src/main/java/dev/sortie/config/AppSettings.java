@@ -14,18 +14,19 @@ import java.util.List;
  * @param rejectFailedPushes deploy a push before git accepts it, and reject it when the deploy fails
  * @param keepReleases       overrides the server's {@code keep_releases}; null: the server's
  * @param standby            overrides the server's {@code standby} (sortie.yml's {@code standby:} wins over both); null: the server's
+ * @param instances          set by {@code sortie scale}: how many instances run, over sortie.yml's {@code instances:}; null: sortie.yml's
  */
-public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Duration standby) {
+public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Duration standby, Integer instances) {
 
     public static final String FILE_NAME = "settings.yml";
-    static final List<String> KEYS = List.of("reject_failed_pushes", "keep_releases", "standby");
+    static final List<String> KEYS = List.of("reject_failed_pushes", "keep_releases", "standby", "instances");
 
     public AppSettings {
         rejectFailedPushes = rejectFailedPushes != null && rejectFailedPushes;
     }
 
     public static AppSettings defaults() {
-        return new AppSettings(false, null, null);
+        return new AppSettings(false, null, null, null);
     }
 
     public boolean rejects() {
@@ -46,9 +47,11 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
     /** This with {@code key=value} applied; an unknown key or a bad value is a ConfigException naming it. */
     public AppSettings with(String key, String value) {
         return switch (key) {
-            case "reject_failed_pushes" -> new AppSettings(bool(key, value), keepReleases, standby);
-            case "keep_releases" -> new AppSettings(rejectFailedPushes, value.isEmpty() ? null : count(key, value), standby);
-            case "standby" -> new AppSettings(rejectFailedPushes, keepReleases, value.isEmpty() ? null : duration(key, value));
+            case "reject_failed_pushes" -> new AppSettings(bool(key, value), keepReleases, standby, instances);
+            case "keep_releases" -> new AppSettings(rejectFailedPushes, value.isEmpty() ? null : count(key, value, 1000), standby, instances);
+            case "standby" -> new AppSettings(rejectFailedPushes, keepReleases, value.isEmpty() ? null : duration(key, value), instances);
+            case "instances" -> new AppSettings(rejectFailedPushes, keepReleases, standby,
+                    value.isEmpty() ? null : count(key, value, AppConfig.MAX_INSTANCES));
             default -> {
                 String near = Suggestions.nearest(key, KEYS);
                 throw new ConfigException("unknown setting " + key + (near == null ? "" : " (did you mean " + near + "?)")
@@ -57,16 +60,16 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
         };
     }
 
-    private static int count(String key, String value) {
+    private static int count(String key, String value, int max) {
         try {
             int n = Integer.parseInt(value);
-            if (n >= 1 && n <= 1000) {
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // falls through to the message
         }
-        throw new ConfigException(key + ": " + Quote.of(value) + " is not a whole number from 1 to 1000");
+        throw new ConfigException(key + ": " + Quote.of(value) + " is not a whole number from 1 to " + max);
     }
 
     private static Duration duration(String key, String value) {
@@ -95,6 +98,9 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
         }
         if (standby != null) {
             text.append("standby: ").append(standby.toMillis()).append("ms\n");
+        }
+        if (instances != null) {
+            text.append("instances: ").append(instances).append('\n');
         }
         Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

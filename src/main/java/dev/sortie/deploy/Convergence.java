@@ -195,7 +195,7 @@ public final class Convergence {
             config = AppConfig.defaults();
         }
         try {
-            sites.switchTo(app, r.release(), config.domainsFor(app), r.port(), config.healthcheck().path(), SWITCH_TIMEOUT);
+            sites.switchTo(app, r.release(), config.domainsFor(app), r.ports().getFirst(), config.healthcheck().path(), SWITCH_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pointing the site back at " + r.release());

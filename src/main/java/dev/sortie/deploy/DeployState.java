@@ -32,7 +32,8 @@ public record DeployState(
         boolean committing,
         DeployEvent.Aborting aborting,
         DeployEvent terminal,
-        String source) {
+        String source,
+        List<DeployEvent.StartingInstance> instances) {
 
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
@@ -42,6 +43,7 @@ public record DeployState(
 
     public DeployState {
         done = List.copyOf(done);
+        instances = instances == null ? List.of() : List.copyOf(instances);
     }
 
     /** Folds journal lines into the state they describe. A journal without its Queued line has no state. */
@@ -107,6 +109,7 @@ public record DeployState(
         DeployEvent.Aborting aborting;
         DeployEvent terminal;
         String source;
+        final List<DeployEvent.StartingInstance> instances = new ArrayList<>();
 
         void add(Journal.Line line) {
             if (terminal != null) {
@@ -132,7 +135,10 @@ public record DeployState(
                 }
                 case DeployEvent.StepStarted s -> currentStep = s.step();
                 case DeployEvent.StepDone d -> done.add(d);
-                case DeployEvent.StartingInstance i -> instance = i;
+                case DeployEvent.StartingInstance i -> {
+                    instance = instance == null ? i : instance; // the first: the one the record and the hooks name
+                    instances.add(i);
+                }
                 case DeployEvent.SwitchingNginx n -> switching = n;
                 case DeployEvent.Committing c -> committing = true;
                 case DeployEvent.Aborting a -> aborting = a;
@@ -144,7 +150,7 @@ public record DeployState(
 
         DeployState build() {
             return new DeployState(deployId, app, commit, branch, kind, by, gate, queuedAt, lastAt, workerPid, started, previousRelease,
-                    currentStep, done, instance, switching, committing, aborting, terminal, source);
+                    currentStep, done, instance, switching, committing, aborting, terminal, source, instances);
         }
     }
 }

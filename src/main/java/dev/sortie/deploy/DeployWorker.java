@@ -136,7 +136,7 @@ public final class DeployWorker {
         }
         AppConfig config;
         try {
-            config = configAt(repo, queued.commit());
+            config = scaled(app, configAt(repo, queued.commit()));
             DomainClaims.check(app, config.domainsFor(app), home, sites);
         } catch (ConfigException e) {
             return abort(journal, null, e.getMessage());
@@ -157,6 +157,12 @@ public final class DeployWorker {
                 appEnv(app, journal), jdkHome, DeployQueue.GATED.equals(queued.kind()) ? DeployQueue.PUSH : queued.kind(), null);
         DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
         return runPipeline(queued, ctx, hooks, DeployPlan.steps(), started, journal);
+    }
+
+    /** sortie.yml's config with {@code sortie scale}'s instance count, when one was set. */
+    private AppConfig scaled(String app, AppConfig config) {
+        Integer scale = AppSettings.load(home.appSettings(app)).instances();
+        return scale == null ? config : config.withInstances(scale);
     }
 
     /** The app's config vars as {@code sortie config} keeps them; a file others can read is made 0600 first, with a warning. */
@@ -205,7 +211,7 @@ public final class DeployWorker {
         }
         AppConfig config;
         try {
-            config = configAt(repo, source.commit());
+            config = scaled(app, configAt(repo, source.commit()));
             DomainClaims.check(app, config.domainsFor(app), home, sites);
         } catch (ConfigException e) {
             return abort(journal, null, e.getMessage());
@@ -331,19 +337,22 @@ public final class DeployWorker {
     static void retireOthers(String app, String live, String previous, Duration standby, ServerConfig server, ServiceBackend backend,
             Journal journal) throws IOException {
         List<String> old = backend.list().stream()
-                .filter(i -> i.app().equals(app) && !i.release().equals(live) && !InstanceInfo.STOPPING.equals(i.state()))
+                .filter(i -> i.app().equals(app) && !i.releaseId().equals(live) && !InstanceInfo.STOPPING.equals(i.state()))
                 .map(InstanceInfo::release)
                 .toList();
         if (old.isEmpty()) {
             return;
         }
-        boolean keeps = previous != null && old.contains(previous) && standby.compareTo(server.drain()) > 0;
-        List<String> drained = keeps ? old.stream().filter(r -> !r.equals(previous)).toList() : old;
-        if (keeps) {
-            journal.appendDurably(new DeployEvent.Retiring(List.of(previous), standby));
+        List<String> standbys = previous == null || standby.compareTo(server.drain()) <= 0 ? List.of()
+                : old.stream().filter(name -> InstanceInfo.releaseOf(name).equals(previous)).toList();
+        List<String> drained = old.stream().filter(name -> !standbys.contains(name)).toList();
+        if (!standbys.isEmpty()) {
+            journal.appendDurably(new DeployEvent.Retiring(standbys, standby));
             journal.accept(new DeployEvent.Notice(previous + " stays up for " + Durations.format(standby)
                     + " as a standby, without traffic: sortie rollback " + app + " within that time only switches nginx"));
-            backend.retire(app, previous, standby, server.stopTimeout());
+            for (String name : standbys) {
+                backend.retire(app, name, standby, server.stopTimeout());
+            }
         }
         if (!drained.isEmpty()) {
             journal.appendDurably(new DeployEvent.Retiring(drained, server.drain()));

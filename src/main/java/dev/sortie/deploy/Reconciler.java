@@ -1,6 +1,8 @@
 package dev.sortie.deploy;
 
+import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.service.InstanceInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +72,15 @@ public final class Reconciler {
         record FinishFailed(StepId step, String reason, String previousRelease) implements Action {
         }
 
-        /** Point the app's site at {@code release}'s instance on {@code port} (it names another release). */
-        record RepointSite(String release, int port) implements Action {
+        /** Point the app's site at {@code release}'s instances on {@code ports} (it names another release). */
+        record RepointSite(String release, List<Integer> ports) implements Action {
+            public RepointSite {
+                ports = List.copyOf(ports);
+            }
+
+            public RepointSite(String release, int port) {
+                this(release, List.of(port));
+            }
         }
     }
 
@@ -91,14 +100,19 @@ public final class Reconciler {
     public static List<Action> sweep(AppWorld world) {
         List<Action> actions = new ArrayList<>();
         String current = world.current().orElse(null);
-        Integer port = current == null ? null : world.instances().get(current);
-        boolean repoint = current != null && !world.siteRelease().equals(world.current()) && port != null;
+        List<Integer> ports = world.instances().entrySet().stream()
+                .filter(e -> InstanceInfo.releaseOf(e.getKey()).equals(current))
+                .sorted(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .toList();
+        boolean repoint = current != null && !world.siteRelease().equals(world.current()) && !ports.isEmpty();
         if (repoint) {
-            actions.add(new Action.RepointSite(current, port));
+            actions.add(new Action.RepointSite(current, ports));
         }
-        for (String release : world.instances().keySet().stream().sorted().toList()) {
+        for (String name : world.instances().keySet().stream().sorted().toList()) {
+            String release = InstanceInfo.releaseOf(name);
             if (!release.equals(current)) {
-                actions.add(new Action.RetireInstance(release, world.siteRelease().equals(Optional.of(release))));
+                actions.add(new Action.RetireInstance(name, world.siteRelease().equals(Optional.of(release))));
             }
         }
         return actions;
@@ -131,9 +145,10 @@ public final class Reconciler {
         if (switching != null && !world.siteRelease().equals(Optional.ofNullable(switching.previousRelease()))) {
             actions.add(new Action.RestoreSite(switching.previousSite(), switching.previousRelease()));
         }
-        var instance = deploy.instance();
-        if (instance != null && world.instances().contains(instance.release())) {
-            actions.add(new Action.RetireInstance(instance.release(), switching != null));
+        for (DeployEvent.StartingInstance instance : deploy.instances()) {
+            if (world.instances().contains(instance.release())) {
+                actions.add(new Action.RetireInstance(instance.release(), switching != null));
+            }
         }
         if (world.staging()) {
             actions.add(new Action.RemoveStaging());

@@ -24,4 +24,23 @@ public record InstanceInfo(
     public static final String RUNNING = "running";
     public static final String RESTARTING = "restarting";
     public static final String STOPPING = "stopping";
+
+    /** Between a release id and an instance's number in the names of a release's second and later instances. */
+    public static final char INDEX = '~';
+
+    /** The name the supervisor knows the {@code index}th (from 1) instance of a release by: the release id for the first. */
+    public static String name(String release, int index) {
+        return index <= 1 ? release : release + INDEX + index;
+    }
+
+    /** The release an instance name belongs to. */
+    public static String releaseOf(String name) {
+        int at = name.indexOf(INDEX);
+        return at < 0 ? name : name.substring(0, at);
+    }
+
+    /** The release this instance runs ({@link #release()} is its name, which numbers a release's second and later instances). */
+    public String releaseId() {
+        return releaseOf(release);
+    }
 }

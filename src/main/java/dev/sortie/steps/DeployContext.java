@@ -10,6 +10,7 @@ import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.ServiceBackend;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,7 +111,13 @@ public final class DeployContext implements StepOutputs {
         return output(StepOutput.ReleaseCopied.class);
     }
 
+    /** The new release's first instance, once upgrade_service has started it. */
     public Optional<InstanceInfo> instance() {
         return output(StepOutput.InstanceUp.class).map(StepOutput.InstanceUp::instance);
+    }
+
+    /** Every instance of the new release, once upgrade_service has started them. */
+    public List<InstanceInfo> instances() {
+        return output(StepOutput.InstanceUp.class).map(StepOutput.InstanceUp::instances).orElse(List.of());
     }
 }

@@ -18,7 +18,23 @@ public sealed interface StepOutput {
         }
     }
 
-    /** {@code upgrade_service} started the new instance and it is healthy. */
-    record InstanceUp(InstanceInfo instance) implements StepOutput {
+    /** {@code upgrade_service} started the new release's instances (one unless {@code instances:} says more) and they are healthy. */
+    record InstanceUp(List<InstanceInfo> instances) implements StepOutput {
+        public InstanceUp {
+            instances = List.copyOf(instances);
+        }
+
+        public InstanceUp(InstanceInfo instance) {
+            this(List.of(instance));
+        }
+
+        /** The first instance: the port hooks and smoke bots see. */
+        public InstanceInfo instance() {
+            return instances.getFirst();
+        }
+
+        public List<Integer> ports() {
+            return instances.stream().map(InstanceInfo::port).toList();
+        }
     }
 }

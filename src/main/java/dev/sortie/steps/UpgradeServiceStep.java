@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,18 +35,47 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
     public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         ServiceBackend backend = ctx.services().backend();
         StepOutput.ReleaseCopied release = ctx.release().orElseThrow(() -> new StepFailure("copy_release did not run"));
-        Path workDir = release.dir().resolve(ReleaseStore.APP_DIR);
-        Path log = ctx.home().logsDir(ctx.app()).resolve(ctx.releaseId() + ".log");
-        Optional<InstanceInfo> standby = takeOverStandby(ctx, backend);
-        if (standby.isPresent()) {
-            InstanceInfo taken = standby.get();
-            return StepResult.of("took over the standby instance of " + ctx.facts().source() + " (pid " + taken.pid() + " on port "
-                    + taken.port() + "): no start needed", new StepOutput.InstanceUp(taken));
+        int count = ctx.config().instances();
+        List<InstanceInfo> up = new ArrayList<>(takeOverStandby(ctx, backend, count));
+        if (!up.isEmpty()) {
+            output.accept("took over the standby " + (up.size() == 1 ? "instance" : up.size() + " instances") + " of "
+                    + ctx.facts().source() + " (" + describe(up) + ")");
         }
-        InstanceInfo started;
-        int port;
+        long start = System.nanoTime();
+        List<InstanceInfo> started = new ArrayList<>();
+        for (int index = up.size() + 1; index <= count; index++) {
+            started.add(start(ctx, backend, release, index));
+        }
+        if (!started.isEmpty()) {
+            output.accept("started " + describe(started) + "; waiting for GET " + ctx.config().healthcheck().path());
+        }
+        for (InstanceInfo instance : started) {
+            awaitHealthy(ctx, backend, instance);
+        }
+        up.addAll(started);
+        String took = String.format(Locale.ROOT, "%.1fs", Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+        String summary = started.isEmpty() ? "took over the standby: " + describe(up) + ", no start needed"
+                : describe(up) + ", healthy in " + took;
+        return StepResult.of(summary, new StepOutput.InstanceUp(up));
+    }
+
+    /** {@code pid 123 on port 4567}, or {@code 3 instances: pids 1, 2, 3 on ports 4, 5, 6}. */
+    static String describe(List<InstanceInfo> instances) {
+        if (instances.size() == 1) {
+            return "pid " + instances.getFirst().pid() + " on port " + instances.getFirst().port();
+        }
+        return instances.size() + " instances: pids " + String.join(", ", instances.stream().map(i -> Long.toString(i.pid())).toList())
+                + " on ports " + String.join(", ", instances.stream().map(i -> Integer.toString(i.port())).toList());
+    }
+
+    /** Starts the {@code index}th instance of the new release on a fresh port; the intent is journalled first. */
+    private static InstanceInfo start(DeployContext ctx, ServiceBackend backend, StepOutput.ReleaseCopied release, int index)
+            throws StepFailure {
+        String name = InstanceInfo.name(ctx.releaseId(), index);
+        Path workDir = release.dir().resolve(ReleaseStore.APP_DIR);
+        Path log = logOf(ctx, name);
         try {
-            port = FreePort.pick();
+            int port = FreePort.pick();
             Map<String, String> env = BuildEnvironment.forInstance(ctx, port);
             List<String> argv;
             try {
@@ -53,51 +83,64 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
             } catch (IllegalArgumentException e) {
                 throw new StepFailure(e.getMessage());
             }
-            ctx.changes().startingInstance(ctx.releaseId(), port, InstanceSpec.masked(argv, env), release.run(), null);
-            started = backend.start(new InstanceSpec(ctx.app(), ctx.releaseId(), workDir.toString(), argv, env, port, log.toString()));
+            ctx.changes().startingInstance(name, port, InstanceSpec.masked(argv, env), release.run(), null);
+            return backend.start(new InstanceSpec(ctx.app(), name, workDir.toString(), argv, env, port, log.toString()));
         } catch (IOException e) {
             throw new StepFailure("could not start the new release: " + e.getMessage());
         }
-        output.accept("started pid " + started.pid() + " on port " + port + "; waiting for GET " + ctx.config().healthcheck().path());
+    }
+
+    private static Path logOf(DeployContext ctx, String instance) {
+        return ctx.home().logsDir(ctx.app()).resolve(instance + ".log");
+    }
+
+    private static void awaitHealthy(DeployContext ctx, ServiceBackend backend, InstanceInfo instance) throws StepFailure {
         Healthcheck check = ctx.config().healthcheck();
-        long start = System.nanoTime();
+        int port = instance.port();
+        Path log = logOf(ctx, instance.release());
         try {
             HttpWait.forPath(check.path()).withTimeout(check.timeout()).accepting(check::accepts)
-                    .waitUntilReady(port, () -> deadReason(backend, ctx));
+                    .waitUntilReady(port, () -> deadReason(backend, ctx.app(), instance.release()));
         } catch (HttpWait.NotReady e) {
             throw new StepFailure(e.getMessage() + " (see: sortie logs " + ctx.app() + ")", lastLines(log, 15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while waiting for the health check");
         }
-        return StepResult.of(String.format(Locale.ROOT, "pid %d on port %d, healthy in %.1fs", started.pid(), port,
-                Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0), new StepOutput.InstanceUp(started));
     }
 
     /**
-     * A rollback to a release whose standby instance still runs (its files and config are the new release's) takes
-     * that process back instead of starting one: only nginx has to switch. The intent is journalled first, so a
-     * reconcile retires the instance if the deploy dies.
+     * A rollback to a release whose standby instances still run (their files and config are the new release's)
+     * takes those processes back instead of starting new ones: only nginx has to switch. Each intent is journalled
+     * first, so a reconcile retires the instance if the deploy dies.
      */
-    private static Optional<InstanceInfo> takeOverStandby(DeployContext ctx, ServiceBackend backend) throws StepFailure {
+    private static List<InstanceInfo> takeOverStandby(DeployContext ctx, ServiceBackend backend, int count) throws StepFailure {
         String source = ctx.facts().source();
         if (!"rollback".equals(ctx.facts().kind()) || source == null) {
-            return Optional.empty();
+            return List.of();
         }
+        List<InstanceInfo> taken = new ArrayList<>();
         try {
-            Optional<InstanceInfo> standby = backend.find(ctx.app(), source)
-                    .filter(i -> InstanceInfo.STOPPING.equals(i.state()) && i.pid() > 0);
-            if (standby.isEmpty()) {
-                return Optional.empty();
+            for (int index = 1; index <= count; index++) {
+                Optional<InstanceInfo> standby = backend.find(ctx.app(), InstanceInfo.name(source, index))
+                        .filter(i -> InstanceInfo.STOPPING.equals(i.state()) && i.pid() > 0);
+                if (standby.isEmpty()) {
+                    break;
+                }
+                String name = InstanceInfo.name(ctx.releaseId(), index);
+                ctx.changes().startingInstance(name, standby.get().port(), List.of("(standby " + standby.get().release() + ")"),
+                        ctx.release().map(StepOutput.ReleaseCopied::run).orElse(List.of()), standby.get().release());
+                Optional<InstanceInfo> now = backend.takeOver(ctx.app(), standby.get().release(), name);
+                if (now.isEmpty()) {
+                    break; // its stop began meanwhile: start a fresh one
+                }
+                taken.add(now.get());
             }
-            ctx.changes().startingInstance(ctx.releaseId(), standby.get().port(), List.of("(standby of " + source + ")"),
-                    ctx.release().map(StepOutput.ReleaseCopied::run).orElse(List.of()), source);
-            Optional<InstanceInfo> taken = backend.takeOver(ctx.app(), source, ctx.releaseId());
-            if (taken.isEmpty()) {
-                return Optional.empty(); // its stop began meanwhile: start a fresh one
+            for (InstanceInfo instance : taken) {
+                Healthcheck check = ctx.config().healthcheck();
+                HttpWait.forPath(check.path()).withTimeout(check.timeout()).accepting(check::accepts)
+                        .waitUntilReady(instance.port(), () -> deadReason(backend, ctx.app(), instance.release()));
             }
-            HttpWait.forPath(ctx.config().healthcheck().path()).withTimeout(ctx.config().healthcheck().timeout())
-                    .accepting(ctx.config().healthcheck()::accepts).waitUntilReady(taken.get().port(), () -> deadReason(backend, ctx));
             return taken;
         } catch (IOException e) {
             throw new StepFailure("could not take over the standby instance of " + source + ": " + e.getMessage());
@@ -110,9 +153,9 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
     }
 
     /** Non-null when the instance has crashed: no point waiting for it. */
-    private static String deadReason(ServiceBackend backend, DeployContext ctx) {
+    private static String deadReason(ServiceBackend backend, String app, String instance) {
         try {
-            Optional<InstanceInfo> info = backend.find(ctx.app(), ctx.releaseId());
+            Optional<InstanceInfo> info = backend.find(app, instance);
             if (info.isEmpty()) {
                 return "the instance is gone";
             }
