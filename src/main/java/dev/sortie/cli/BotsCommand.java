@@ -102,7 +102,7 @@ final class BotsCommand implements Runnable {
         try {
             d = Durations.parse(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new UserError(ExitCodes.USAGE, option + " " + text + " is not a duration (like 500ms, 30s, 2m, 1h)");
+            throw new UserError(ExitCodes.USAGE, option + " " + text + " is not a duration (like " + Durations.SYNTAX + ")");
         }
         if (d.isZero() || d.compareTo(Duration.ofDays(365)) > 0) {
             throw new UserError(ExitCodes.USAGE, option + " must be longer than 0 and at most 365 days, got " + text);

@@ -97,6 +97,9 @@ final class PushOutput implements Consumer<DeployEvent> {
                         ? "Nothing was live before this deploy, and nothing was left running."
                         : "The previous release " + f.previousRelease() + " is still serving.";
                 line(DONE + f.app() + " deploy FAILED " + where + ": " + firstLine(f.reason()));
+                if (f.step() == null) { // no StepFailed showed the rest: e.g. every mistake in sortie.yml, one a line
+                    f.reason().lines().skip(1).forEach(more -> line(FAIL + more));
+                }
                 line(DONE + serving);
             }
             case DeployEvent.Skipped s -> {

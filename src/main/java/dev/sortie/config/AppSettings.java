@@ -34,14 +34,7 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
     }
 
     public static AppSettings load(Path file) {
-        if (!Files.exists(file)) {
-            return defaults();
-        }
-        try {
-            return ConfigLoader.parse(Files.readString(file), file.toString(), AppSettings.class, defaults());
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
+        return ConfigLoader.loadSettings(file);
     }
 
     /** This with {@code key=value} applied; an unknown key or a bad value is a ConfigException naming it. */
@@ -76,7 +69,7 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
         try {
             return Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + ": " + Quote.of(value) + " is not a duration (e.g. 60s, 5m; 0s turns it off)");
+            throw new ConfigException(key + ": " + Quote.of(value) + " is not a duration (e.g. 60s, 5m, 1.5m; 0s turns it off)");
         }
     }
 
@@ -97,7 +90,7 @@ public record AppSettings(Boolean rejectFailedPushes, Integer keepReleases, Dura
             text.append("keep_releases: ").append(keepReleases).append('\n');
         }
         if (standby != null) {
-            text.append("standby: ").append(standby.toMillis()).append("ms\n");
+            text.append("standby: ").append(Durations.format(standby)).append('\n');
         }
         if (instances != null) {
             text.append("instances: ").append(instances).append('\n');

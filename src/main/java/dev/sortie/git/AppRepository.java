@@ -46,6 +46,9 @@ public final class AppRepository {
         }
     }
 
+    /** The largest file {@link #readFile} reads: far past any config file's own limit, short of a memory problem. */
+    public static final int MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
     private final Path dir;
     private final List<Path> extraObjects;
 
@@ -144,7 +147,12 @@ public final class AppRepository {
         }
     }
 
-    /** A file's text at a commit, if the file exists there. */
+    /**
+     * A file's text at a commit, if the file exists there. Blobs past JGit's streaming threshold are
+     * streamed (its getBytes() would throw LargeObjectException), so the caller can name its own limit.
+     *
+     * @throws IOException also for a file over {@link #MAX_TEXT_BYTES}
+     */
     public Optional<String> readFile(String commit, String path) throws IOException {
         try (Repository repo = open(); RevWalk walk = new RevWalk(repo)) {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
@@ -152,7 +160,14 @@ public final class AppRepository {
                 if (tw == null || (tw.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
                     return Optional.empty();
                 }
-                return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+                ObjectLoader blob = repo.open(tw.getObjectId(0));
+                if (blob.getSize() > MAX_TEXT_BYTES) {
+                    throw new IOException(path + " is " + blob.getSize() + " bytes at " + commit.substring(0, 7)
+                            + ", more than the " + MAX_TEXT_BYTES + " Sortie reads from a commit");
+                }
+                try (InputStream in = blob.openStream()) {
+                    return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
             }
         }
     }

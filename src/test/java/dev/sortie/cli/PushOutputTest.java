@@ -115,6 +115,16 @@ class PushOutputTest {
     }
 
     @Test
+    void failureBeforeTheFirstStepShowsEveryConfigProblem() {
+        List<String> lines = render(new DeployEvent.Failed("hello", null,
+                "sortie.yml: instances: must be between 1 and 32, got 0\nsortie.yml: branhc: unknown key (did you mean branch?)", null));
+        assertEquals(List.of(
+                "=====> hello deploy FAILED before the first step: sortie.yml: instances: must be between 1 and 32, got 0",
+                " !     sortie.yml: branhc: unknown key (did you mean branch?)",
+                "=====> Nothing was live before this deploy, and nothing was left running."), lines);
+    }
+
+    @Test
     void liveSaysWhere() {
         assertEquals(List.of("=====> hello " + RELEASE + " is live at http://hello.localhost:8480/"),
                 render(new DeployEvent.Live("hello", RELEASE, "http://hello.localhost:8480/")));

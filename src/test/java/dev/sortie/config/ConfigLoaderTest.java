@@ -220,14 +220,16 @@ class ConfigLoaderTest {
 
     @Test
     void booleanForAStringIsRejected() {
-        assertEquals("sortie.yml: branch: \"true\" is not a valid string", errorOf("branch: yes\n"));
+        assertEquals("sortie.yml: branch: expected a string, got yes, which YAML reads as true (put it in quotes to mean the text: \"yes\")",
+                errorOf("branch: yes\n"));
+        assertEquals("sortie.yml: branch: expected a string, got true", errorOf("branch: true\n"));
     }
 
     @Test
     void mappingExpectedWhereAListIsGiven() {
-        assertEquals("sortie.yml: steps: expected a mapping of keys (deps, compile, package)", errorOf("steps: []\n"));
-        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks, bots)",
-                errorOf("- a\n"));
+        assertEquals("sortie.yml: steps: expected a mapping of keys (deps, compile, package), got a list", errorOf("steps: []\n"));
+        assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks, "
+                + "bots, instances, standby, nginx), got a list", errorOf("- a\n"));
     }
 
     @Test
@@ -275,7 +277,7 @@ class ConfigLoaderTest {
     void serverPortAsStringRejected(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("sortie.yml"), "nginx:\n  port: \"8080\"\n");
         String msg = assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(file)).getMessage();
-        assertEquals(file + ": nginx.port: expected a whole number", msg);
+        assertEquals(file + ": nginx.port: expected a whole number, got text \"8080\"", msg);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sortie.config.Durations;
 import dev.sortie.config.Suggestions;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -113,23 +114,21 @@ final class JsonBody {
         return v.asDouble();
     }
 
-    /** Seconds as a number (30, 0.5) or a string like "500ms", "30s", "2m", "1h"; null if absent. */
+    /** Seconds as a number (30, 0.5) or a string like "500ms", "1.5s", "2m", "1h" ({@link Durations}); null if absent. */
     Duration duration(String key) {
         JsonNode v = given(key, false);
         if (v == null) {
             return null;
         }
         String expected = "seconds (30, 0.5) or a duration like \"500ms\", \"30s\", \"2m\", up to 365 days";
+        if (!v.isNumber() && !v.isTextual()) {
+            return wrong(key, expected, v);
+        }
         Duration d;
-        if (v.isNumber() && Double.isFinite(v.asDouble()) && v.asDouble() >= 0 && v.asDouble() <= LONGEST.toSeconds()) {
-            d = Duration.ofNanos(Math.round(v.asDouble() * 1e9));
-        } else if (v.isTextual()) {
-            try {
-                d = Durations.parse(v.asText());
-            } catch (IllegalArgumentException e) {
-                return wrong(key, expected, v);
-            }
-        } else {
+        try {
+            // 1e-3 is a number of seconds too: give the parser its plain digits
+            d = Durations.parse(v.isFloatingPointNumber() ? BigDecimal.valueOf(v.asDouble()).toPlainString() : v.asText());
+        } catch (IllegalArgumentException e) {
             return wrong(key, expected, v);
         }
         return d.compareTo(LONGEST) > 0 ? wrong(key, expected, v) : d;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.bots.tree.Trees;
+import dev.sortie.config.Durations;
 import dev.sortie.config.Suggestions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a tree from YAML. Every mistake is reported with its key path, all at once:
@@ -39,7 +38,6 @@ public final class YamlTree {
             "wait", "timeout", "retry", "error", "request"));
     static final Set<String> RESTRICTED_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final String file;
@@ -250,7 +248,7 @@ public final class YamlTree {
             return null;
         }
         if (max.compareTo(min) < 0) {
-            problem(at, "max (" + max.toMillis() + "ms) is less than min (" + min.toMillis() + "ms)");
+            problem(at, "max (" + Durations.format(max) + ") is less than min (" + Durations.format(min) + ")");
             return null;
         }
         return new Node.Wait(min, max);
@@ -393,26 +391,18 @@ public final class YamlTree {
         return v.asInt();
     }
 
-    /** A number of seconds, or text like 500ms, 2s, 1.5s, 1m. */
+    /** A number of seconds, or text like 500ms, 1.5s, 2m, 1h ({@link Durations}). */
     private Duration duration(JsonNode v, String at, boolean zeroOk) {
         Duration d = null;
-        if (v != null && v.isNumber() && v.asDouble() >= 0 && v.asDouble() < 1e9) {
-            d = Duration.ofNanos(Math.round(v.asDouble() * 1e9));
-        } else if (v != null && v.isTextual()) {
-            Matcher m = DURATION.matcher(v.asText().trim());
-            if (m.matches()) {
-                double n = Double.parseDouble(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                double nanos = n * switch (unit) {
-                    case "ms" -> 1e6;
-                    case "m" -> 60e9;
-                    default -> 1e9;
-                };
-                d = nanos < 1e18 ? Duration.ofNanos(Math.round(nanos)) : Node.LONGEST.plusDays(1);
+        if (v != null && (v.isNumber() || v.isTextual())) {
+            try {
+                d = Durations.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                // d stays null: the message below says what a duration looks like
             }
         }
         if (d == null) {
-            problem(at, "expected a duration (seconds, or like 500ms, 2s, 1m), got " + (v == null ? "nothing" : v.toString()));
+            problem(at, "expected a duration (seconds, or like " + Durations.SYNTAX + "), got " + (v == null ? "nothing" : v.toString()));
             return null;
         }
         if (d.compareTo(Node.LONGEST) > 0) {

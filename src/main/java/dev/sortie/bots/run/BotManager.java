@@ -6,11 +6,11 @@ import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.Outcome;
 import dev.sortie.bots.tree.Trees;
+import dev.sortie.config.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,11 +73,7 @@ public final class BotManager implements AutoCloseable {
 
     /** 30s, 1.5s, 250ms: how durations read in messages. */
     static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        return Durations.format(d);
     }
 
     public synchronized Status status() {

@@ -1,6 +1,7 @@
 package dev.sortie.hooks.runtime;
 
 import dev.sortie.compile.ApiClassLoader;
+import dev.sortie.config.Durations;
 import dev.sortie.hooks.DeployEnv;
 import dev.sortie.hooks.HookException;
 import java.io.IOException;
@@ -166,7 +167,7 @@ public final class ProjectHooks {
         } catch (TimeoutException e) {
             List<String> stuckAt = frames(thread.getStackTrace()); // before the interrupt unwinds the hook's stack
             thread.interrupt();
-            throw new HookFailed(hook + " did not finish within " + format(timeout) + " (hooks.timeout in sortie.yml sets the limit)",
+            throw new HookFailed(hook + " did not finish within " + Durations.format(timeout) + " (hooks.timeout in sortie.yml sets the limit)",
                     stuckAt, null);
         } catch (InterruptedException e) {
             thread.interrupt();
@@ -193,10 +194,6 @@ public final class ProjectHooks {
             return t.getMessage();
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    private static String format(Duration d) {
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private static Set<String> classNames(Path classes) throws IOException {

@@ -82,12 +82,30 @@ class YamlTreeTest {
                 "smoke.yml: tree.sequence[0].expect.stauts: unknown key (did you mean status?)",
                 "smoke.yml: tree.sequence[1].sequense: unknown node (did you mean sequence?)",
                 "smoke.yml: tree.sequence[2].repeat.times: expected a whole number from 1 to 1000000, got 0",
-                "smoke.yml: tree.sequence[3].wait: expected a duration (seconds, or like 500ms, 2s, 1m), got \"soon\"",
+                "smoke.yml: tree.sequence[3].wait: expected a duration (seconds, or like 500ms, 30s, 2m, 1h, 1.5s or 1m30s), got \"soon\"",
                 "smoke.yml: tree.sequence[4].request.method: unknown method FETCH (use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT)",
                 "smoke.yml: tree.sequence[4].request.path: a path starts with / (it is relative to the target URL), got \"health\"",
                 "smoke.yml: tree.sequence[4].save.bad name: a saved name is letters, digits, _ . - (it is used as ${bad name})",
                 "smoke.yml: tree.sequence[4].save.ok: a JSON path starts with $, like $.id or $.items[0].name",
                 "smoke.yml: tree.sequence[5]: unknown node \"dnoe\" (did you mean done?)"), p);
+    }
+
+    @Test
+    void durationsUseTheConfigSyntax() throws Exception {
+        Node.Sequence seq = assertInstanceOf(Node.Sequence.class, YamlTree.parse("t.yml", """
+                tree:
+                  sequence:
+                    - wait: 1h
+                    - wait: 1m30s
+                    - wait: [250ms, 1.5s]
+                    - timeout: {after: 2m, node: succeed}
+                """));
+        assertEquals(new Node.Wait(Duration.ofHours(1), Duration.ofHours(1)), seq.children().get(0));
+        assertEquals(new Node.Wait(Duration.ofSeconds(90), Duration.ofSeconds(90)), seq.children().get(1));
+        assertEquals(new Node.Wait(Duration.ofMillis(250), Duration.ofMillis(1500)), seq.children().get(2));
+        assertEquals(Duration.ofMinutes(2), ((Node.Timeout) seq.children().get(3)).limit());
+        assertEquals(List.of("smoke.yml: tree.wait: expected a duration (seconds, or like 500ms, 30s, 2m, 1h, 1.5s or 1m30s), got \"1d\""),
+                problems("tree: {wait: 1d}"));
     }
 
     @Test
@@ -98,7 +116,7 @@ class YamlTreeTest {
         assertEquals(List.of("smoke.yml: tree.select: expected a list of at least one node, got a list"), problems("tree: {select: []}"));
         assertEquals(List.of("smoke.yml: tree: a node has exactly one key, got [select, sequence] (an HTTP action needs request:)"),
                 problems("tree: {select: [done], sequence: [done]}"));
-        assertEquals(List.of("smoke.yml: tree.wait: max (1000ms) is less than min (2000ms)"), problems("tree: {wait: [2, 1]}"));
+        assertEquals(List.of("smoke.yml: tree.wait: max (1s) is less than min (2s)"), problems("tree: {wait: [2, 1]}"));
         assertEquals(List.of("smoke.yml: tree.timeout: missing key node"), problems("tree: {timeout: {after: 1s}}"));
         assertEquals(List.of("smoke.yml: tree.expect.status: expected an HTTP status (100-599) or a list of them, got 2000"),
                 problems("tree: {request: {path: /}, expect: {status: 2000}}"));
