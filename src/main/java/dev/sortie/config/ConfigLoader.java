@@ -65,7 +65,8 @@ public final class ConfigLoader {
 
     private static AppSettings settings(YamlDocument doc, Problems problems) {
         ConfigSection top = ConfigSection.root(doc, problems, AppSettings.KEYS);
-        return new AppSettings(top.bool("reject_failed_pushes"), top.integer("keep_releases", 1, 1000), top.duration("standby"));
+        return new AppSettings(top.bool("reject_failed_pushes"), top.integer("keep_releases", 1, 1000), top.duration("standby"),
+                top.integer("instances", 1, AppConfig.MAX_INSTANCES));
     }
 
     private static <T> T read(Path file, T empty, BiFunction<YamlDocument, Problems, T> reader) {

@@ -121,7 +121,7 @@ class ServerConfigLoadTest {
         assertEquals("# Written by sortie apps set; one key a line.\nreject_failed_pushes: true\nkeep_releases: 7\nstandby: 1m30s\n",
                 Files.readString(file));
         assertEquals(s, AppSettings.load(file));
-        assertEquals(new AppSettings(true, 7, Duration.ofSeconds(90)), s);
+        assertEquals(new AppSettings(true, 7, Duration.ofSeconds(90), null), s);
     }
 
     @Test
@@ -131,7 +131,7 @@ class ServerConfigLoadTest {
         assertEquals(List.of(
                 file + ": reject_failed_pushes: expected true or false, got text \"maybe\"",
                 file + ": keep_releases: must be between 1 and 1000, got 0",
-                file + ": standbye: unknown key (did you mean standby?); known keys here: keep_releases, reject_failed_pushes, standby"),
+                file + ": standbye: unknown key (did you mean standby?); known keys here: instances, keep_releases, reject_failed_pushes, standby"),
                 e.problems());
     }
 }
