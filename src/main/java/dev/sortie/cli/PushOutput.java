@@ -21,6 +21,8 @@ final class PushOutput implements Consumer<DeployEvent> {
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
 
     private final PrintStream out;
+    /** The commit the deploy started with, for the retry line of a failure; null until it started. */
+    private String commit;
 
     PushOutput(PrintStream out) {
         this.out = out;
@@ -43,8 +45,11 @@ final class PushOutput implements Consumer<DeployEvent> {
             }
             case DeployEvent.Aborting a -> {
             }
-            case DeployEvent.Started s -> line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch()
+            case DeployEvent.Started s -> {
+                commit = s.commit();
+                line(STEP + s.app() + ": deploying " + s.commit().substring(0, 7) + " (" + s.branch()
                     + ") as release " + s.releaseId());
+            }
             case DeployEvent.HooksLoaded h -> line(columns(STEP, "hooks", h.file() + ": " + (h.hooks().isEmpty() ? "no hooks"
                     : String.join(", ", h.hooks())) + (h.cached() ? " (cached)" : " (compiled)"), Durations.format(h.took())));
             case DeployEvent.Notice n -> line(STEP + n.line());
@@ -89,6 +94,9 @@ final class PushOutput implements Consumer<DeployEvent> {
                         : "The previous release " + f.previousRelease() + " is still serving.";
                 line(DONE + f.app() + " deploy FAILED " + where + ": " + firstLine(f.reason()));
                 line(DONE + serving);
+                // git has the commit now, so pushing it again runs no hook and says "Everything up-to-date"
+                line(DONE + "To deploy this commit again: sortie deploy " + f.app() + (commit == null ? "" : " " + commit.substring(0, 7))
+                        + " (a push of the same commit does nothing)");
             }
             case DeployEvent.Skipped s -> {
                 line(DONE + s.app() + " deploy skipped: " + s.reason());
