@@ -12,7 +12,7 @@ import java.util.jar.Manifest;
 
 /**
  * The environment build commands and app instances get: Sortie's JDK first on PATH, then the app's config vars; an
- * instance gets {@code PORT}, and a Spring Boot jar {@code SERVER_PORT} too.
+ * instance gets {@code PORT} and the variables Quarkus and Micronaut read it from, and a Spring Boot jar {@code SERVER_PORT}.
  */
 public final class BuildEnvironment {
 
@@ -47,6 +47,10 @@ public final class BuildEnvironment {
         }
         env.putAll(forBuild(ctx));
         env.put("PORT", Integer.toString(port));
+        // Quarkus and Micronaut read their own variables, never PORT; names no other program uses, so set for every app
+        for (String framework : new String[] {"QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT"}) {
+            env.putIfAbsent(framework, Integer.toString(port));
+        }
         boolean springBoot = ctx.release()
                 .map(r -> isSpringBootJar(r.run(), r.dir().resolve(ReleaseStore.APP_DIR)))
                 .orElse(false);

@@ -74,7 +74,10 @@ class BuildEnvironmentTest {
     void otherJarsGetOnlyPortAndTheAppsOwnServerPortWins() throws Exception {
         Path plain = release(Map.of());
         List<String> run = List.of("java", "-jar", "app.jar");
-        assertFalse(BuildEnvironment.forInstance(context(plain, run, Map.of()), 4000).containsKey("SERVER_PORT"));
+        Map<String, String> env = BuildEnvironment.forInstance(context(plain, run, Map.of("MICRONAUT_SERVER_PORT", "7000")), 4000);
+        assertFalse(env.containsKey("SERVER_PORT"));
+        assertEquals("4000", env.get("QUARKUS_HTTP_PORT"));
+        assertEquals("7000", env.get("MICRONAUT_SERVER_PORT"), "the app's own config wins");
 
         Files.delete(plain.resolve("app/app.jar"));
         Path boot = release(Map.of("Spring-Boot-Version", "3.3.0"));
