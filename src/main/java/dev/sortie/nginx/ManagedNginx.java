@@ -70,6 +70,10 @@ public final class ManagedNginx {
                 "port", Integer.toString(config.port()),
                 "template", template.origin(),
                 "override", templatesDir().resolve("nginx.conf").toString()), Set.of("template"));
+        if (!conf.contains("include " + sitesDir() + "/*.conf;")) {
+            throw new IllegalArgumentException("template " + template.origin() + " must keep include {{prefix}}/sites/*.conf; "
+                    + "(the apps' sites are there)");
+        }
         Path tmp = prefix().resolve(".nginx.conf.tmp");
         Files.writeString(tmp, conf);
         Files.move(tmp, commands.config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

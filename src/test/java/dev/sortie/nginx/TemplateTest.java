@@ -326,4 +326,23 @@ class TemplateTest {
         assertEquals("mine\n", Files.readString(templates.resolve("nginx-site.conf")));
         assertTrue(Files.readString(templates.resolve("nginx-site.conf.bundled")).startsWith("# {{app}}: release {{release}}.\n"));
     }
+
+    @Test
+    void aServersNginxConfIsUsedAndMustKeepTheSitesInclude(@TempDir Path home) throws Exception {
+        var nginx = new ManagedNginx(home, home.resolve("nginx"), new ServerConfig.Nginx("127.0.0.1", 8480, "nginx"));
+        nginx.prepare();
+        String bundled = Files.readString(nginx.commands().config());
+        assertTrue(bundled.contains("from the nginx.conf bundled with Sortie: edits here are lost."), bundled);
+
+        Path override = Files.createDirectories(home.resolve("templates")).resolve("nginx.conf");
+        Files.writeString(override, Template.bundled("nginx.conf").text().replace("worker_processes 1;", "worker_processes 2;"));
+        nginx.prepare();
+        String mine = Files.readString(nginx.commands().config());
+        assertTrue(mine.contains("worker_processes 2;"), mine);
+        assertTrue(mine.contains("from " + override + ": edits here are lost."), mine);
+
+        Files.writeString(override, Template.bundled("nginx.conf").text().replace("include {{prefix}}/sites/*.conf;", ""));
+        var e = assertThrows(IllegalArgumentException.class, nginx::prepare);
+        assertEquals("template " + override + " must keep include {{prefix}}/sites/*.conf; (the apps' sites are there)", e.getMessage());
+    }
 }
