@@ -82,4 +82,28 @@ class AppsE2ETest {
                 "-w", "%{http_code} %{redirect_url}", url + "go"));
         assertEquals("302 http://legacy.localhost:" + sortie.nginxPort + "/owners/12", go.output().strip());
     }
+
+    @Test
+    @Order(3)
+    void theServersOwnSiteTemplateIsUsedFromTheNextDeploy() throws Exception {
+        Proc.Result templates = sortie.sortie("server", "templates");
+        assertEquals(0, templates.exit(), templates.output());
+        Path site = sortie.home.resolve("templates/nginx-site.conf");
+        assertTrue(templates.output().contains("wrote " + site), templates.output());
+        Files.writeString(site, Files.readString(site).replace("        {{location_options}}\n",
+                "        add_header X-Served-By our-template always;\n        {{location_options}}\n"));
+
+        assertEquals(0, sortie.sortie("deploy", "legacy").exit());
+
+        String generated = Files.readString(sortie.home.resolve("nginx/sites/legacy.conf"));
+        assertTrue(generated.contains("from " + site + ": edits here are lost."), generated);
+        Proc.Result head = Proc.run(sortie.work, Map.of(), 30, List.of("curl", "-sS", "-I", "--max-time", "10",
+                sortie.url("legacy") + "health"));
+        assertTrue(head.output().toLowerCase(java.util.Locale.ROOT).contains("x-served-by: our-template"), head.output());
+
+        // again: yours is kept, the bundled one goes beside it
+        Proc.Result again = sortie.sortie("server", "templates");
+        assertTrue(again.output().contains("kept yours, wrote the bundled one beside it: " + site + ".bundled"), again.output());
+        assertTrue(Files.readString(site).contains("our-template"));
+    }
 }
