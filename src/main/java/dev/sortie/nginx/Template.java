@@ -53,7 +53,11 @@ public final class Template {
         return new Template(name, "the " + name + " bundled with Sortie", bundledText(name));
     }
 
-    /** {@code overrides/NAME} when that file exists (a server's own template), else the bundled one. */
+    /**
+     * {@code overrides/NAME} when that file exists (a server's own template), else the bundled one.
+     *
+     * @throws IllegalArgumentException when the server's template cannot be read
+     */
     public static Template forServer(Path overrides, String name) {
         Path override = overrides.resolve(name);
         if (!Files.isRegularFile(override)) {
@@ -62,7 +66,8 @@ public final class Template {
         try {
             return new Template(name, override.toString(), Files.readString(override));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the template " + override + ": " + e.getMessage(), e);
+            // as a template that does not render: the step that renders it fails with this, and nothing is written
+            throw new IllegalArgumentException("cannot read the template " + override + ": " + e, e);
         }
     }
 

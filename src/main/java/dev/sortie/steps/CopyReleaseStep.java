@@ -35,10 +35,12 @@ public final class CopyReleaseStep implements Step<DeployContext> {
         try {
             if (ctx.artifact().isPresent()) {
                 Path artifact = ctx.artifact().get();
-                bytes += DirTree.copy(artifact, appDir.resolve(artifact.getFileName().toString()));
+                Path real = artifact.startsWith(ctx.buildDir())
+                        ? insideCheckout(ctx.buildDir(), ctx.buildDir().relativize(artifact).toString(), "the artifact ") : artifact;
+                bytes += DirTree.copy(real, appDir.resolve(artifact.getFileName().toString()));
                 items++;
                 for (String file : ctx.config().files()) {
-                    Path source = insideCheckout(ctx.buildDir(), file);
+                    Path source = insideCheckout(ctx.buildDir(), file, "files: ");
                     try {
                         bytes += DirTree.copy(source, appDir.resolve(ctx.buildDir().normalize().relativize(
                                 ctx.buildDir().resolve(file).normalize()).toString()));
@@ -81,14 +83,14 @@ public final class CopyReleaseStep implements Step<DeployContext> {
      * Where a {@code files:} entry really is: its path with every symlink followed, at every level, which must stay inside
      * the checkout's own real path.
      */
-    static Path insideCheckout(Path checkout, String file) throws StepFailure {
+    static Path insideCheckout(Path checkout, String file, String what) throws StepFailure {
         Path lexical = checkout.resolve(file).normalize();
         if (Path.of(file).isAbsolute() || !lexical.startsWith(checkout.normalize()) || lexical.equals(checkout.normalize())) {
-            throw new StepFailure("files: " + file + " is not a path inside the checkout (sortie.yml files: lists paths like "
+            throw new StepFailure(what + file + " is not a path inside the checkout (sortie.yml files: lists paths like "
                     + "config/ or static/logo.png)");
         }
         if (!Files.exists(lexical, LinkOption.NOFOLLOW_LINKS)) {
-            throw new StepFailure("files: " + file + " does not exist in the build (sortie.yml files:)");
+            throw new StepFailure(what + file + " does not exist in the build (sortie.yml files:)");
         }
         try {
             Path root = checkout.toRealPath();
@@ -96,15 +98,15 @@ public final class CopyReleaseStep implements Step<DeployContext> {
             try {
                 real = lexical.toRealPath();
             } catch (NoSuchFileException e) {
-                throw new StepFailure("files: " + file + " is a symlink to nothing (" + Files.readSymbolicLink(lexical) + ")");
+                throw new StepFailure(what + file + " is a symlink to nothing (" + Files.readSymbolicLink(lexical) + ")");
             }
             if (!real.startsWith(root)) {
-                throw new StepFailure("files: " + file + " leads outside the checkout, to " + real
+                throw new StepFailure(what + file + " leads outside the checkout, to " + real
                         + " (through a symlink); Sortie copies only what is in the checkout");
             }
             return real;
         } catch (IOException e) {
-            throw new StepFailure("files: cannot read " + file + ": " + e);
+            throw new StepFailure("cannot read " + what + file + ": " + e);
         }
     }
 

@@ -87,10 +87,24 @@ class CopyReleaseStepTest {
     }
 
     @Test
+    void aSymlinkedArtifactIsCopiedAsItsContentWhenItStaysInside() throws Exception {
+        Files.move(build.resolve("target/app.jar"), build.resolve("target/app-1.0.jar"));
+        Files.createSymbolicLink(build.resolve("target/app.jar"), Path.of("app-1.0.jar"));
+        Path appDir = copy("[]").appDir();
+        assertFalse(Files.isSymbolicLink(appDir.resolve("app.jar")));
+        assertEquals("not really a jar", Files.readString(appDir.resolve("app.jar")));
+
+        Files.delete(build.resolve("target/app.jar"));
+        Files.createSymbolicLink(build.resolve("target/app.jar"), outside.resolve("id_rsa"));
+        StepFailure e = assertThrows(StepFailure.class, () -> copy("[]"));
+        assertTrue(e.getMessage().startsWith("the artifact target/app.jar leads outside the checkout"), e.getMessage());
+    }
+
+    @Test
     void pathsOutsideTheCheckoutByNameAreRefused() {
         // sortie.yml's validation refuses these already; the step does not rely on it
         for (String file : new String[] {"../secrets/id_rsa", "/etc/passwd", "a/../../x", "."}) {
-            StepFailure e = assertThrows(StepFailure.class, () -> CopyReleaseStep.insideCheckout(build, file), file);
+            StepFailure e = assertThrows(StepFailure.class, () -> CopyReleaseStep.insideCheckout(build, file, "files: "), file);
             assertEquals("files: " + file + " is not a path inside the checkout (sortie.yml files: lists paths like "
                     + "config/ or static/logo.png)", e.getMessage());
         }
