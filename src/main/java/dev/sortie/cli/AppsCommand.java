@@ -77,7 +77,7 @@ final class AppsCommand implements Runnable {
             out.println("  git remote add production " + repoDir + "                # on this machine");
             out.println("  git remote add production " + System.getProperty("user.name") + "@" + hostName() + ":" + repoDir
                     + "   # over SSH");
-            out.println("  git push production main");
+            out.println("  git push production main                # or the branch: your sortie.yml names");
             return ExitCodes.OK;
         }
 

@@ -1,6 +1,7 @@
 package dev.sortie.cli;
 
 import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
 import dev.sortie.git.AppRepository;
 import java.util.concurrent.Callable;
@@ -16,14 +17,18 @@ final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Parameters(index = "1", paramLabel = "REF", defaultValue = "main",
-            description = "Branch, tag or commit to deploy (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "1", paramLabel = "REF", arity = "0..1",
+            description = "Branch, tag or commit to deploy (default: the app's deploy branch, main unless sortie.yml says branch:).")
     String ref;
 
     @Override
     public Integer call() throws Exception {
-        Deploys deploys = new Deploys(Homes.sortie());
+        Sortie sortie = Homes.sortie();
+        Deploys deploys = new Deploys(sortie);
         AppRepository repo = Apps.require(deploys, AppName.require(name));
+        if (ref == null) {
+            ref = Homes.deployBranch(sortie, name);
+        }
         String commit = repo.resolve(ref).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
                 "no commit " + ref + " in " + name + "'s repo (push it first: git push production " + ref + ")"));
         // a branch or tag is shown by name; a bare commit id as "detached"

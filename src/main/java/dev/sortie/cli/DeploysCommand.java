@@ -1,6 +1,7 @@
 package dev.sortie.cli;
 
 import dev.sortie.app.Deploys;
+import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
 import dev.sortie.deploy.DeployState;
 import java.time.ZoneOffset;
@@ -32,7 +33,8 @@ final class DeploysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Deploys deploys = new Deploys(Homes.sortie());
+        Sortie sortie = Homes.sortie();
+        Deploys deploys = new Deploys(sortie);
         if (app != null) {
             Apps.require(deploys, AppName.require(app));
         }
@@ -43,7 +45,7 @@ final class DeploysCommand implements Callable<Integer> {
                     + " and unfinished ones are ended, when it starts (sortie server start).");
         }
         if (list.isEmpty()) {
-            out.println(app == null ? "No deploys yet." : app + " has no deploys yet: push to deploy (git push production main).");
+            out.println(app == null ? "No deploys yet." : app + " has no deploys yet: push to deploy (git push production " + Homes.deployBranch(sortie, app) + ").");
             return ExitCodes.OK;
         }
         out.printf("%-26s %-14s %-8s %-10s %-18s %-20s %-8s %s%n", "DEPLOY", "APP", "COMMIT", "STATE", "STEP", "QUEUED (UTC)", "WORKER",

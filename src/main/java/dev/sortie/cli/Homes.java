@@ -24,6 +24,28 @@ final class Homes {
         return Sortie.load(current(), Launcher.jdkHome(), Launcher.javaCommand(List.of()));
     }
 
+    /**
+     * The branch a push must go to for the app to deploy, for hints: the live release's {@code branch:}; before
+     * anything is live, main or master when that branch's own sortie.yml names it; else the default, main.
+     */
+    static String deployBranch(Sortie sortie, String app) {
+        try {
+            Optional<AppConfig> live = liveConfig(sortie, app);
+            if (live.isPresent()) {
+                return live.get().branch();
+            }
+            for (String branch : List.of("main", "master")) {
+                Optional<String> commit = sortie.repo(app).resolve("refs/heads/" + branch);
+                if (commit.isPresent() && DeployWorker.configAt(sortie.repo(app), commit.get()).branch().equals(branch)) {
+                    return branch;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a hint: an unreadable repo or sortie.yml gets the default
+        }
+        return AppConfig.defaults().branch();
+    }
+
     /** The sortie.yml the live release was deployed with. */
     static Optional<AppConfig> liveConfig(Sortie sortie, String app) throws IOException {
         Optional<ReleaseRecord> live = sortie.releases(app).currentRecord();

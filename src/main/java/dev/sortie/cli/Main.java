@@ -13,9 +13,15 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The {@code sortie} command line with its error handling. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SortieCommand());
         cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setParameterExceptionHandler(new ErrorHandler.HerokuStyleCommands(cli.getParameterExceptionHandler()));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli.execute(args);
+        return cli;
     }
 }

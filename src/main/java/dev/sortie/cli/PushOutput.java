@@ -24,9 +24,22 @@ final class PushOutput implements Consumer<DeployEvent> {
     /** From the deploy's Queued line: push, deploy, rollback, config or restart, and the stored release it runs. */
     private String kind;
     private String source;
+    /** The commit the deploy started with, for the retry line of a failure; null until it started. */
+    private String commit;
 
     PushOutput(PrintStream out) {
         this.out = out;
+    }
+
+    /** How to try a failed deploy again: a push of a commit git already has runs no hook ("Everything up-to-date"). */
+    private String retry(String app) {
+        return switch (kind == null ? "" : kind) {
+            case "rollback" -> "To try this rollback again: sortie rollback " + app + " " + source;
+            case "restart" -> "To try again: sortie restart " + app;
+            case "config" -> "The new config is kept for the next deploy (see: sortie config " + app + "); change it back with sortie config set/unset";
+            default -> "To deploy this commit again: sortie deploy " + app + (commit == null ? "" : " " + commit.substring(0, 7))
+                    + " (a push of the same commit does nothing)";
+        };
     }
 
     @Override
@@ -48,12 +61,15 @@ final class PushOutput implements Consumer<DeployEvent> {
             }
             case DeployEvent.Aborting a -> {
             }
-            case DeployEvent.Started s -> line(STEP + s.app() + ": " + switch (kind == null ? "" : kind) {
-                case "rollback" -> "rolling back to " + source + " (" + s.commit().substring(0, 7) + ")";
-                case "config" -> "deploying a config change on " + source + " (" + s.commit().substring(0, 7) + ")";
-                case "restart" -> "restarting " + source + " (" + s.commit().substring(0, 7) + ")";
-                default -> "deploying " + s.commit().substring(0, 7) + " (" + s.branch() + ")";
-            } + " as release " + s.releaseId());
+            case DeployEvent.Started s -> {
+                commit = s.commit();
+                line(STEP + s.app() + ": " + switch (kind == null ? "" : kind) {
+                    case "rollback" -> "rolling back to " + source + " (" + s.commit().substring(0, 7) + ")";
+                    case "config" -> "deploying a config change on " + source + " (" + s.commit().substring(0, 7) + ")";
+                    case "restart" -> "restarting " + source + " (" + s.commit().substring(0, 7) + ")";
+                    default -> "deploying " + s.commit().substring(0, 7) + " (" + s.branch() + ")";
+                } + " as release " + s.releaseId());
+            }
             case DeployEvent.HooksLoaded h -> line(columns(STEP, "hooks", h.file() + ": " + (h.hooks().isEmpty() ? "no hooks"
                     : String.join(", ", h.hooks())) + (h.cached() ? " (cached)" : " (compiled)"), Durations.format(h.took())));
             case DeployEvent.Notice n -> line(STEP + n.line());
@@ -101,6 +117,7 @@ final class PushOutput implements Consumer<DeployEvent> {
                     f.reason().lines().skip(1).forEach(more -> line(FAIL + more));
                 }
                 line(DONE + serving);
+                line(DONE + retry(f.app()));
             }
             case DeployEvent.Skipped s -> {
                 line(DONE + s.app() + " deploy skipped: " + s.reason());

@@ -34,7 +34,7 @@ final class ReleasesCommand implements Callable<Integer> {
         List<ReleaseRecord> releases = store.list();
         var out = spec.commandLine().getOut();
         if (releases.isEmpty()) {
-            out.println(name + " has no releases yet: push to deploy (git push production main).");
+            out.println(name + " has no releases yet: push to deploy (git push production " + Homes.deployBranch(sortie, name) + ").");
             return ExitCodes.OK;
         }
         String live = store.currentId().orElse("");

@@ -4,8 +4,10 @@ import dev.sortie.app.Daemon;
 import dev.sortie.app.DaemonProcess;
 import dev.sortie.app.Sortie;
 import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.Template;
 import dev.sortie.service.SupervisorClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code sortie server}: the daemon that supervises app instances and runs deploys. */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Control the sortie server: the daemon that runs deploys and supervises app instances. The first deploy starts it.",
-        subcommands = {ServerCommand.Start.class, ServerCommand.Stop.class, ServerCommand.Status.class, ServerCommand.RunServer.class})
+        subcommands = {ServerCommand.Start.class, ServerCommand.Stop.class, ServerCommand.Status.class, ServerCommand.RunServer.class,
+            ServerCommand.Templates.class})
 final class ServerCommand implements Runnable {
 
     @Spec
@@ -111,6 +114,28 @@ final class ServerCommand implements Runnable {
             out.println("nginx:  " + nginx.masterPid().map(pid -> "running, pid " + pid + ", listening on "
                     + nginx.listenAddress() + ":" + nginx.port()).orElse("not running (the next deploy starts it)"));
             return running ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+        }
+    }
+
+    @Command(name = "templates", mixinStandardHelpOptions = true,
+            description = {"Copy the bundled nginx templates into $SORTIE_HOME/templates/, where Sortie uses them instead of its own.",
+                "Edit them there; the next deploy (or sortie server start) writes nginx's files from them.",
+                "A template already there is kept: the bundled one goes beside it as NAME.bundled, to compare."})
+    static final class Templates implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = Homes.sortie().nginx().templatesDir();
+            var out = spec.commandLine().getOut();
+            for (Path written : Template.exportBundled(dir)) {
+                out.println((written.getFileName().toString().endsWith(".bundled") ? "kept yours, wrote the bundled one beside it: "
+                        : "wrote ") + written);
+            }
+            out.println("Sortie uses " + dir.resolve("nginx-site.conf") + " and " + dir.resolve("nginx.conf")
+                    + " from now on; delete one to go back to the bundled template.");
+            return ExitCodes.OK;
         }
     }
 

@@ -24,7 +24,7 @@ final class UrlCommand implements Callable<Integer> {
         Sortie sortie = Homes.sortie();
         Apps.require(new Deploys(sortie), AppName.require(name));
         var config = Homes.liveConfig(sortie, name).orElseThrow(() -> new UserError(ExitCodes.UNAVAILABLE,
-                name + " has not been deployed yet (push to deploy: git push production main)"));
+                name + " has not been deployed yet (push to deploy: git push production " + Homes.deployBranch(sortie, name) + ")"));
         spec.commandLine().getOut().println(sortie.url(name, config));
         return ExitCodes.OK;
     }

@@ -5,6 +5,7 @@ import dev.sortie.config.ConfigException;
 import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
+import dev.sortie.nginx.SiteOptions;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.StepId;
@@ -195,10 +196,21 @@ public final class Convergence {
             config = AppConfig.defaults();
         }
         try {
-            sites.switchTo(app, r.release(), config.domainsFor(app), r.ports().getFirst(), config.healthcheck().path(), SWITCH_TIMEOUT);
+            sites.switchTo(app, r.release(), config.domainsFor(app), r.ports(), siteOptions(config, store, r.release()),
+                    config.healthcheck().path(), SWITCH_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pointing the site back at " + r.release());
+        }
+    }
+
+    /** The release's nginx: options, as its deploy applied them; without them (and a warning) when they no longer apply. */
+    private static SiteOptions siteOptions(AppConfig config, ReleaseStore store, String release) {
+        try {
+            return SiteOptions.of(config.nginx(), store.dir(release).resolve(ReleaseStore.APP_DIR));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("the nginx: options of {} no longer apply ({}); pointing the site back without them", release, e.getMessage());
+            return SiteOptions.NONE;
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * Sortie's own nginx master, under {@code $SORTIE_HOME/nginx} on an unprivileged port: no root,
- * no system config touched. Its {@code nginx.conf} is rendered from {@code templates/nginx.conf}.
+ * no system config touched. Its {@code nginx.conf} is rendered from {@code templates/nginx.conf}, the server's own in
+ * {@link #templatesDir()} when there is one.
  */
 public final class ManagedNginx {
 
@@ -51,16 +52,28 @@ public final class ManagedNginx {
         return config.port();
     }
 
+    /** {@code $SORTIE_HOME/templates}: a template there is used instead of the bundled one of the same name. */
+    public Path templatesDir() {
+        return home.resolve("templates");
+    }
+
     /** Writes nginx.conf and the directories nginx needs; safe to repeat. */
     public void prepare() throws IOException {
         for (String dir : List.of("sites", "logs", "temp")) {
             Files.createDirectories(prefix().resolve(dir));
         }
-        String conf = Template.bundled("nginx.conf").render(Map.of(
+        Template template = Template.forServer(templatesDir(), "nginx.conf");
+        String conf = template.render(Map.of(
                 "home", home.toString(),
                 "prefix", prefix().toString(),
                 "listen", listenAddress(),
-                "port", Integer.toString(config.port())), Set.of());
+                "port", Integer.toString(config.port()),
+                "template", template.origin(),
+                "override", templatesDir().resolve("nginx.conf").toString()), Set.of("template"));
+        if (!conf.contains("include " + sitesDir() + "/*.conf;")) {
+            throw new IllegalArgumentException("template " + template.origin() + " must keep include {{prefix}}/sites/*.conf; "
+                    + "(the apps' sites are there)");
+        }
         Path tmp = prefix().resolve(".nginx.conf.tmp");
         Files.writeString(tmp, conf);
         Files.move(tmp, commands.config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

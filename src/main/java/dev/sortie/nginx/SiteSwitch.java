@@ -36,6 +36,9 @@ public final class SiteSwitch {
     /** The shape of a release id (as {@code dev.sortie.release.ReleaseId}, which this package does not import). */
     private static final Pattern RELEASE_ID = Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{7}(-\\d+)?");
 
+    /** The site template's file name, bundled and as a server overrides it. */
+    public static final String SITE_TEMPLATE = "nginx-site.conf";
+
     private final ManagedNginx nginx;
 
     public SiteSwitch(ManagedNginx nginx) {
@@ -46,30 +49,85 @@ public final class SiteSwitch {
         return nginx.sitesDir().resolve(app + ".conf");
     }
 
-    /** The site text for an app's release on an upstream port. */
+    /** The site text for an app's release on one upstream port, with no options of the app's own. */
     public String render(String app, String release, List<String> domains, int upstreamPort) {
+        return render(app, release, domains, List.of(upstreamPort), SiteOptions.NONE);
+    }
+
+    /**
+     * The site text for an app's release: one upstream server a port, a request that finds an instance dead retried on
+     * the next, and the app's own options. The template is the server's override when there is one ({@link
+     * ManagedNginx#templatesDir()}); one that lacks what the switch needs is refused here.
+     */
+    public String render(String app, String release, List<String> domains, List<Integer> upstreamPorts, SiteOptions options) {
         for (int i = 0; i < domains.size(); i++) {
             DomainName.require(domains.get(i), "domains[" + i + "]");
         }
-        return Template.bundled("nginx-site.conf").render(Map.of(
+        if (upstreamPorts.isEmpty()) {
+            throw new IllegalArgumentException("a site needs at least one upstream port");
+        }
+        List<String> servers = upstreamPorts.stream().map(port -> {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("upstream port " + port + " is not a TCP port");
+            }
+            return "server 127.0.0.1:" + port + " max_fails=1 fail_timeout=2s;";
+        }).toList();
+        Template template = Template.forServer(nginx.templatesDir(), SITE_TEMPLATE);
+        requireUses(template, "upstream_servers", "the instances' ports");
+        if (!options.serverDirectives().isEmpty()) {
+            requireUses(template, "server_options", "the app's nginx: settings (client_max_body_size, timeouts)");
+        }
+        if (!options.locationDirectives().isEmpty()) {
+            requireUses(template, "location_options", "the app's nginx.include");
+        }
+        String site = template.render(Map.of(
                 "app", app,
                 "release", release,
                 "domains", String.join(" ", domains),
                 "listen", nginx.listenAddress(),
                 "port", Integer.toString(nginx.port()),
-                "upstream_port", Integer.toString(upstreamPort)), Set.of("domains"));
+                "upstream_tries", Integer.toString(upstreamPorts.size()),
+                "template", template.origin(),
+                "override", nginx.templatesDir().resolve(SITE_TEMPLATE).toString()),
+                Set.of("domains", "template"),
+                Map.of("upstream_servers", servers,
+                        "server_options", options.serverDirectives(),
+                        "location_options", options.locationDirectives()));
+        if (!releaseNamed(app, site).equals(Optional.of(release))) {
+            throw new IllegalArgumentException("template " + template.origin() + " must begin with the line "
+                    + "# {{app}}: release {{release}}. (Sortie reads the live release from it)");
+        }
+        if (!site.contains("X-Sortie-Release " + release + " ")) {
+            throw new IllegalArgumentException("template " + template.origin() + " must keep add_header X-Sortie-Release "
+                    + "{{release}} always; (Sortie confirms a switch with it)");
+        }
+        return site;
+    }
+
+    private static void requireUses(Template template, String key, String what) {
+        if (!template.uses(key)) {
+            throw new IllegalArgumentException("template " + template.origin() + " has no {{" + key + "}} line, where Sortie writes "
+                    + what + "; compare it with the bundled one (sortie server templates writes it beside yours as .bundled)");
+        }
+    }
+
+    /** {@link #switchTo(String, String, List, List, SiteOptions, String, Duration)} for one instance and no options of the app's own. */
+    public Optional<String> switchTo(String app, String release, List<String> domains, int upstreamPort, String probePath,
+            Duration timeout) throws SwitchFailed, IOException, InterruptedException {
+        return switchTo(app, release, domains, List.of(upstreamPort), SiteOptions.NONE, probePath, timeout);
     }
 
     /**
      * Installs the site, reloads, waits until no nginx worker from before the reload accepts connections, then until nginx
      * answers {@code probePath} for {@code domains.get(0)} with the new release's header. When it returns, every new
-     * connection is answered from the new release.
+     * connection is answered from the new release. A site nginx -t rejects (a broken include, say) fails with nginx's
+     * message and the previous site stays.
      *
      * @return the site text that was there before, to switch back to (empty for a first deploy)
      */
-    public Optional<String> switchTo(String app, String release, List<String> domains, int upstreamPort, String probePath,
-            Duration timeout) throws SwitchFailed, IOException, InterruptedException {
-        String site = render(app, release, domains, upstreamPort);
+    public Optional<String> switchTo(String app, String release, List<String> domains, List<Integer> upstreamPorts,
+            SiteOptions options, String probePath, Duration timeout) throws SwitchFailed, IOException, InterruptedException {
+        String site = render(app, release, domains, upstreamPorts, options);
         nginx.prepare();
         Path file = siteFile(app);
         Optional<String> previous = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();

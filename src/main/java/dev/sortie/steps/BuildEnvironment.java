@@ -1,10 +1,19 @@
 package dev.sortie.steps;
 
+import dev.sortie.release.ReleaseStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
-/** The environment build commands and app instances get: Sortie's JDK first on PATH, then the app's config vars. */
+/**
+ * The environment build commands and app instances get: Sortie's JDK first on PATH, then the app's config vars; an
+ * instance gets {@code PORT} and the variables Quarkus and Micronaut read it from, and a Spring Boot jar {@code SERVER_PORT}.
+ */
 public final class BuildEnvironment {
 
     private BuildEnvironment() {
@@ -38,6 +47,35 @@ public final class BuildEnvironment {
         }
         env.putAll(forBuild(ctx));
         env.put("PORT", Integer.toString(port));
+        // Quarkus and Micronaut read their own variables, never PORT; names no other program uses, so set for every app
+        for (String framework : new String[] {"QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT"}) {
+            env.putIfAbsent(framework, Integer.toString(port));
+        }
+        boolean springBoot = ctx.release()
+                .map(r -> isSpringBootJar(r.run(), r.dir().resolve(ReleaseStore.APP_DIR)))
+                .orElse(false);
+        if (springBoot && !ctx.appEnv().containsKey("SERVER_PORT")) {
+            // Spring Boot reads SERVER_PORT, never PORT: without it the app would listen on 8080
+            env.put("SERVER_PORT", Integer.toString(port));
+        }
         return env;
+    }
+
+    /** Whether {@code run} starts a jar ({@code java -jar FILE}) whose manifest names a Spring Boot version. */
+    static boolean isSpringBootJar(List<String> run, Path workDir) {
+        int jar = run.indexOf("-jar");
+        if (jar < 0 || jar + 1 >= run.size()) {
+            return false;
+        }
+        Path file = workDir.resolve(run.get(jar + 1));
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (JarFile jarFile = new JarFile(file.toFile())) {
+            Manifest manifest = jarFile.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Spring-Boot-Version") != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

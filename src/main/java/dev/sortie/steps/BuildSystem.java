@@ -13,6 +13,11 @@ public enum BuildSystem {
     GRADLE_WRAPPER,
     NONE;
 
+    /**
+     * A {@code pom.xml} means Maven, through {@code ./mvnw} when it is executable (the Maven version the project pinned),
+     * else {@code mvn}; only without one does an executable {@code ./gradlew} mean Gradle. A repo with both (as
+     * spring-petclinic ships) builds with Maven; {@code steps:} in sortie.yml chooses otherwise.
+     */
     public static BuildSystem detect(Path project) {
         if (Files.isRegularFile(project.resolve("pom.xml"))) {
             return Files.isExecutable(project.resolve("mvnw")) ? MAVEN_WRAPPER : MAVEN;

@@ -1,13 +1,17 @@
 package dev.sortie.steps;
 
+import dev.sortie.nginx.SiteOptions;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.Step;
 import dev.sortie.pipeline.StepFailure;
 import dev.sortie.pipeline.StepId;
 import dev.sortie.pipeline.StepResult;
+import dev.sortie.release.ReleaseStore;
+import dev.sortie.service.InstanceInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,12 +30,16 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
     public StepResult run(DeployContext ctx, Consumer<String> output) throws StepFailure {
         SiteSwitch sites = ctx.services().sites();
         List<String> domains = ctx.config().domainsFor(ctx.app());
-        int port = ctx.instance().orElseThrow(() -> new StepFailure("upgrade_service did not run")).port();
+        List<Integer> ports = ctx.instances().stream().map(InstanceInfo::port).toList();
+        if (ports.isEmpty()) {
+            throw new StepFailure("upgrade_service did not run");
+        }
         try {
+            SiteOptions options = siteOptions(ctx);
             String previous = readSite(sites, ctx.app());
             ctx.changes().switchingNginx(ctx.releaseId(), previous,
                     previous == null ? null : SiteSwitch.releaseNamed(ctx.app(), previous).orElse(null));
-            sites.switchTo(ctx.app(), ctx.releaseId(), domains, port, ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
+            sites.switchTo(ctx.app(), ctx.releaseId(), domains, ports, options, ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
         } catch (SiteSwitch.SwitchFailed e) {
             throw new StepFailure(e.getMessage().lines().findFirst().orElse("nginx failed"), e.getMessage().lines().skip(1).toList());
         } catch (IOException e) {
@@ -42,7 +50,24 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while switching nginx");
         }
-        return StepResult.of(String.join(" ", domains) + " -> port " + port + " (nginx reloaded, serving " + ctx.releaseId() + ")");
+        String to = ports.size() == 1 ? "port " + ports.getFirst() : ports.size() + " instances (ports "
+                + String.join(", ", ports.stream().map(String::valueOf).toList()) + ")";
+        return StepResult.of(String.join(" ", domains) + " -> " + to + " (nginx reloaded, serving " + ctx.releaseId() + ")");
+    }
+
+    /** sortie.yml's nginx: keys, the include resolved inside the release (it must be there: a jar's release lists it in files:). */
+    static SiteOptions siteOptions(DeployContext ctx) throws StepFailure {
+        Path releaseDir = ctx.services().releases().dir(ctx.releaseId()).resolve(ReleaseStore.APP_DIR);
+        String include = ctx.config().nginx().include();
+        if (include != null && !Files.exists(releaseDir.resolve(include))) {
+            throw new StepFailure("nginx.include: " + include + " is not in the release" + (ctx.artifact().isPresent() || ctx.facts().source() != null
+                    ? " (a packaged release holds the artifact and files: only; add it to files: in sortie.yml)" : ""));
+        }
+        try {
+            return SiteOptions.of(ctx.config().nginx(), releaseDir);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StepFailure("nginx: " + e.getMessage());
+        }
     }
 
     private static String readSite(SiteSwitch sites, String app) throws IOException {

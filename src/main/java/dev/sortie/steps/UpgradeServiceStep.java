@@ -10,6 +10,7 @@ import dev.sortie.service.FreePort;
 import dev.sortie.service.HttpWait;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.InstanceSpec;
+import dev.sortie.service.ListeningPorts;
 import dev.sortie.service.ServiceBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,7 +103,8 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
             HttpWait.forPath(check.path()).withTimeout(check.timeout()).accepting(check::accepts)
                     .waitUntilReady(port, () -> deadReason(backend, ctx.app(), instance.release()));
         } catch (HttpWait.NotReady e) {
-            throw new StepFailure(e.getMessage() + " (see: sortie logs " + ctx.app() + ")", lastLines(log, 15));
+            String elsewhere = ListeningPorts.hint(ListeningPorts.of(instance.pid()), port).map(h -> "; " + h).orElse("");
+            throw new StepFailure(e.getMessage() + elsewhere + " (see: sortie logs " + ctx.app() + ")", lastLines(log, 15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while waiting for the health check");

@@ -103,7 +103,16 @@ class PushOutputTest {
         List<String> lines = render(new DeployEvent.Failed("hello", StepId.COMPILE, "mvn -B -q compile exited with 1\nmore", "20261120-090000-0000000"));
         assertEquals(List.of(
                 "=====> hello deploy FAILED at compile: mvn -B -q compile exited with 1",
-                "=====> The previous release 20261120-090000-0000000 is still serving."), lines);
+                "=====> The previous release 20261120-090000-0000000 is still serving.",
+                "=====> To deploy this commit again: sortie deploy hello (a push of the same commit does nothing)"), lines);
+    }
+
+    @Test
+    void aFailureAfterTheStartSaysHowToRetryThatCommit() {
+        List<String> lines = render(new DeployEvent.Started("hello", SHA, "master", RELEASE, null),
+                new DeployEvent.Failed("hello", StepId.UPGRADE_SERVICE, "the deploy worker died", "20261120-090000-0000000"));
+        assertEquals("=====> To deploy this commit again: sortie deploy hello 3f2a9c1 (a push of the same commit does nothing)",
+                lines.getLast());
     }
 
     @Test
@@ -111,7 +120,8 @@ class PushOutputTest {
         List<String> lines = render(new DeployEvent.Failed("hello", null, "cannot read sortie.yml", null));
         assertEquals(List.of(
                 "=====> hello deploy FAILED before the first step: cannot read sortie.yml",
-                "=====> Nothing was live before this deploy, and nothing was left running."), lines);
+                "=====> Nothing was live before this deploy, and nothing was left running.",
+                "=====> To deploy this commit again: sortie deploy hello (a push of the same commit does nothing)"), lines);
     }
 
     @Test

@@ -351,4 +351,93 @@ class SiteSwitchComponentTest {
             assertFalse(answer.headers().containsKey("x-sortie-release"), "connection " + (i + 1));
         }
     }
+
+    /** Redirects the way an app that builds absolute URLs does: from the Host header it was sent. */
+    private static HttpServer redirectingUpstream() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            var h = exchange.getRequestHeaders();
+            exchange.getResponseHeaders().set("Location", "http://" + h.getFirst("Host") + "/owners/12");
+            exchange.getResponseHeaders().set("X-Seen", h.getFirst("X-Forwarded-Host") + " " + h.getFirst("X-Forwarded-Port") + " "
+                    + h.getFirst("X-Forwarded-Proto") + " " + h.getFirst("X-Forwarded-For"));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void anAppsRedirectKeepsThePortNginxListensOn() throws Exception {
+        HttpServer app = redirectingUpstream();
+        try {
+            String host = "petclinic.localhost";
+            sites.switchTo("redirects", RELEASE_A, List.of(host), List.of(app.getAddress().getPort()), SiteOptions.NONE, "/", TIMEOUT);
+
+            Answer answer = get(host + ":" + nginx.port());
+
+            assertEquals(302, answer.status());
+            assertEquals("http://" + host + ":" + nginx.port() + "/owners/12", answer.headers().get("location"));
+            assertEquals(host + " " + nginx.port() + " http 127.0.0.1", answer.headers().get("x-seen"));
+        } finally {
+            sites.restoreAndConfirm("redirects", Optional.empty(), Optional.empty(), "petclinic.localhost", "/", TIMEOUT);
+            app.stop(0);
+        }
+    }
+
+    @Test
+    void aRequestThatFindsAnInstanceDeadIsAnsweredByAnother() throws Exception {
+        String host = "scaled.localhost";
+        int dead = FreePort.pick(); // nothing listens: every connect is refused, as to an instance that just crashed
+        int alive = upstreamA.getAddress().getPort();
+        for (List<Integer> ports : List.of(List.of(dead, alive), List.of(alive, dead))) {
+            sites.switchTo("scaled", RELEASE_A, List.of(host), ports, SiteOptions.NONE, "/", TIMEOUT);
+            for (int i = 0; i < 20; i++) {
+                Answer answer = get(host);
+                assertEquals(new Answer(200, answer.headers(), "A"), answer, ports + ", request " + (i + 1));
+            }
+        }
+        // The same site with one port: nginx has nowhere else to go.
+        sites.switchTo("scaled", RELEASE_A, List.of(host), List.of(alive), SiteOptions.NONE, "/", TIMEOUT);
+        String oneDead = sites.render("scaled", RELEASE_A, List.of(host), List.of(dead), SiteOptions.NONE);
+        Files.writeString(sites.siteFile("scaled"), oneDead);
+        nginx.startOrReload();
+        awaitAnswer(host, x -> x.status() == 502);
+        sites.restoreAndConfirm("scaled", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+    }
+
+    @Test
+    void theAppsOptionsReachNginxAndABrokenIncludeFailsTheSwitch(@TempDir Path release) throws Exception {
+        String host = "opts.localhost";
+        Path include = Files.writeString(release.resolve("extra.conf"), "add_header X-Extra yes always;\n");
+        var options = new SiteOptions(Optional.of("1k"), Optional.of(Duration.ofMillis(1500)), Optional.of(Duration.ofSeconds(20)),
+                Optional.empty(), Optional.of(include.toRealPath()));
+        sites.switchTo("opts", RELEASE_A, List.of(host), List.of(upstreamA.getAddress().getPort()), options, "/", TIMEOUT);
+        assertEquals("yes", get(host).headers().get("x-extra"));
+        assertEquals(413, post(host, 4096), "client_max_body_size 1k");
+        String siteA = Files.readString(sites.siteFile("opts"));
+
+        Files.writeString(include, "add_header X-Extra;\n");
+        var e = assertThrows(SiteSwitch.SwitchFailed.class, () -> sites.switchTo("opts", RELEASE_B, List.of(host),
+                List.of(upstreamB.getAddress().getPort()), options, "/", TIMEOUT));
+
+        assertTrue(e.getMessage().startsWith("nginx -t rejected the new site (previous site restored):"), e.getMessage());
+        assertTrue(e.getMessage().contains("invalid number of arguments in \"add_header\" directive in " + include.toRealPath()),
+                e.getMessage());
+        assertEquals(siteA, Files.readString(sites.siteFile("opts")));
+        assertEveryAnswer(host, "A", RELEASE_A);
+        sites.restoreAndConfirm("opts", Optional.empty(), Optional.empty(), host, "/", TIMEOUT);
+    }
+
+    /** POSTs a body of {@code bytes} through nginx; returns the status. */
+    private static int post(String host, int bytes) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", nginx.port()), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + bytes
+                    + "\r\nConnection: close\r\n\r\n" + "x".repeat(bytes)).getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).split("\r\n")[0];
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
 }
