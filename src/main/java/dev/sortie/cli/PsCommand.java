@@ -46,9 +46,20 @@ final class PsCommand implements Callable<Integer> {
         for (InstanceInfo i : instances) {
             String live = sortie.releases(i.app()).currentId().map(i.releaseId()::equals).orElse(false) ? " (live)" : "";
             out.printf("%-20s %-33s %-8s %-6d %-11s %-8d %s%n", i.app(), i.release() + live, i.pid() == 0 ? "-" : i.pid(), i.port(),
-                    i.state(), i.restarts(), i.startedAt() == null ? "-" : uptime(Duration.between(i.startedAt(), Instant.now())));
+                    state(i, sortie.server().drain()), i.restarts(), i.startedAt() == null ? "-" : uptime(Duration.between(i.startedAt(), Instant.now())));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The instance's state; a stopping one is {@code standby} while it has longer to go than a drain (it stays up
+     * for a rollback), else {@code draining}.
+     */
+    static String state(InstanceInfo i, Duration drain) {
+        if (!InstanceInfo.STOPPING.equals(i.state()) || i.stopAt() == null) {
+            return i.state();
+        }
+        return Duration.between(Instant.now(), i.stopAt()).compareTo(drain.plusSeconds(1)) > 0 ? "standby" : "draining";
     }
 
     /** The pids the daemon's instance record names (whatever its version), to tell whether apps run unsupervised. */

@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param state    {@code starting} (being launched), {@code running}, {@code restarting} (crashed, waiting out its backoff), {@code stopping}
  * @param restarts how many times it was restarted after crashing
  * @param lastExit the exit code of its last crash, or null
+ * @param stopAt   when stopping: when its drain (or standby) ends and it gets TERM; null otherwise
  */
 public record InstanceInfo(
         String app,
@@ -18,7 +19,13 @@ public record InstanceInfo(
         int restarts,
         Instant startedAt,
         String logFile,
-        Integer lastExit) {
+        Integer lastExit,
+        Instant stopAt) {
+
+    public InstanceInfo(String app, String release, int port, long pid, String state, int restarts, Instant startedAt, String logFile,
+            Integer lastExit) {
+        this(app, release, port, pid, state, restarts, startedAt, logFile, lastExit, null);
+    }
 
     public static final String STARTING = "starting";
     public static final String RUNNING = "running";

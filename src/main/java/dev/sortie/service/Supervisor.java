@@ -154,7 +154,8 @@ public final class Supervisor implements AutoCloseable {
                 case RESTARTING -> InstanceInfo.RESTARTING;
                 case STOPPING -> InstanceInfo.STOPPING;
             };
-            return new InstanceInfo(spec.app(), spec.release(), spec.port(), pid, state, restarts, startedAt, spec.logFile(), lastExit);
+            return new InstanceInfo(spec.app(), spec.release(), spec.port(), pid, state, restarts, startedAt, spec.logFile(), lastExit,
+                    phase == Phase.STOPPING ? stopAt : null);
         }
     }
 

@@ -131,7 +131,8 @@ class PushOutputTest {
         assertEquals(List.of(
                 "=====> hello deploy FAILED before the first step: sortie.yml: instances: must be between 1 and 32, got 0",
                 " !     sortie.yml: branhc: unknown key (did you mean branch?)",
-                "=====> Nothing was live before this deploy, and nothing was left running."), lines);
+                "=====> Nothing was live before this deploy, and nothing was left running.",
+                "=====> To deploy this commit again: sortie deploy hello (a push of the same commit does nothing)"), lines);
     }
 
     @Test
