@@ -199,6 +199,7 @@ public final class DeployWorker {
         store.writeRecord(record(ctx, started, done));
         store.switchCurrent(ctx.releaseId());
         retireOthers(ctx.app(), ctx.releaseId(), server, backend, journal);
+        new ReleaseRetention(home, server).afterLive(ctx.app(), backend, journal);
         deleteQuietly(ctx.buildDir(), journal);
         journal.appendDurably(new DeployEvent.Live(ctx.app(), ctx.releaseId(), url.apply(ctx.app(), ctx.config())));
         return Result.LIVE;
