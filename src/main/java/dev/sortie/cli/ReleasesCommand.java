@@ -35,7 +35,7 @@ final class ReleasesCommand implements Callable<Integer> {
     /** Pruned releases listed by default; {@code --all} lists every tombstone kept. */
     private static final int PRUNED_SHOWN = 5;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "The app (required unless a command follows).")
     String name;
 
     @Option(names = "--all", description = "Also list every pruned release Sortie remembers (by default the newest " + PRUNED_SHOWN + ").")
@@ -46,6 +46,10 @@ final class ReleasesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (name == null) {
+            throw new UserError(ExitCodes.USAGE, "name an app: sortie releases NAME (also: sortie releases show NAME RELEASE,"
+                    + " sortie releases prune NAME)");
+        }
         Sortie sortie = requireApp(name);
         Releases.Listing listing = new Releases(sortie).list(name);
         PrintWriter out = spec.commandLine().getOut();
