@@ -195,7 +195,10 @@ public final class ReleaseStore {
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.writeString(file, LINE.writeValueAsString(record) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // after a torn line (a crash mid-append) the new tombstone starts a line of its own
+        boolean torn = Files.exists(file) && Files.size(file) > 0 && !Files.readString(file).endsWith("\n");
+        Files.writeString(file, (torn ? "\n" : "") + LINE.writeValueAsString(record) + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** Every release the app has had, newest first: the records on disk, then the tombstones of those pruned. */
