@@ -4,7 +4,8 @@
 #
 #   ./test.sh                 everything
 #   ./test.sh faults          only the fault tier (kills, crashes and bursts under wrk load)
-#   ./test.sh quick           everything but the fault tier
+#   ./test.sh slow            only the slow tier (thirty deploys in a row)
+#   ./test.sh quick           everything but the fault and slow tiers
 #   ./test.sh -Dtest=Foo      other arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,6 +34,7 @@ fi
 
 case "${1:-}" in
   faults) shift; set -- -Dgroups=faults "$@" ;;
-  quick)  shift; set -- -DexcludedGroups=faults "$@" ;;
+  slow)   shift; set -- -Dgroups=slow "$@" ;;
+  quick)  shift; set -- -DexcludedGroups=faults,slow "$@" ;;
 esac
 exec mvn -B verify "$@"

@@ -6,11 +6,17 @@ import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
 import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.nginx.NginxLogRotation;
 import dev.sortie.release.ReleaseRecord;
+import dev.sortie.service.LogRotation;
 import dev.sortie.service.SupervisorServer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +30,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** The deploy ops' arguments and results are deploy events and states: the journal's JSON form. */
     private static final ObjectMapper JSON = Journal.JSON;
+    /** How often the managed nginx's log sizes are checked. */
+    static final Duration NGINX_LOG_CHECK = Duration.ofSeconds(30);
 
     /** A {@code sortie deploy} of a commit already in the repo: it runs whatever the branch does meanwhile. */
     record DeployArgs(String app, String commit, String branch, String by) {
@@ -47,11 +55,14 @@ public final class Daemon implements AutoCloseable {
     private final SupervisorServer server;
     private final WorkerProcesses workers;
     private final DeployQueue queue;
+    private final ScheduledExecutorService rotation = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+            .name("nginx log rotation").factory());
 
     public Daemon(Sortie sortie) {
         this.sortie = sortie;
         this.server = new SupervisorServer(sortie.home().socket(), sortie.home().runDir().resolve("server.pid"),
-                sortie.server().stopTimeout(), sortie.home().runDir().resolve("instances.json"));
+                sortie.server().stopTimeout(), sortie.home().runDir().resolve("instances.json"),
+                new LogRotation(sortie.server().logs().maxSize(), sortie.server().logs().keep()));
         this.workers = new WorkerProcesses(sortie);
         Convergence convergence = new Convergence(sortie.home(), sortie.server(), server.backend(), sortie.sites(),
                 sortie::url);
@@ -64,6 +75,19 @@ public final class Daemon implements AutoCloseable {
         server.start();
         workers.warm();
         queue.recover();
+        rotation.scheduleWithFixedDelay(this::rotateNginxLogs, NGINX_LOG_CHECK.toSeconds(), NGINX_LOG_CHECK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The managed nginx's logs by size (app logs rotate as the supervisor writes them); a failure waits for the next check. */
+    private void rotateNginxLogs() {
+        try {
+            var logs = sortie.server().logs();
+            for (var rotated : new NginxLogRotation(sortie.nginx(), logs.maxSize(), logs.keep()).rotateIfDue()) {
+                LOG.info("rotated {}", rotated);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not rotate the nginx logs: {}", e.getMessage());
+        }
     }
 
     public void awaitShutdown() throws InterruptedException {
@@ -116,6 +140,7 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        rotation.shutdownNow();
         queue.close();
         workers.close();
         server.close();

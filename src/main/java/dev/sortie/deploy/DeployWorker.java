@@ -311,6 +311,7 @@ public final class DeployWorker {
             EnvFile.write(home.envFile(ctx.app()), ctx.appEnv(), "config vars of " + ctx.app() + ": change them with sortie config set");
         }
         retireOthers(ctx.app(), ctx.releaseId(), ctx.previous().map(ReleaseRecord::id).orElse(null), standby(ctx), server, backend, journal);
+        new ReleaseRetention(home, server).afterLive(ctx.app(), backend, journal);
         deleteQuietly(ctx.buildDir(), journal);
         journal.appendDurably(new DeployEvent.Live(ctx.app(), ctx.releaseId(), url.apply(ctx.app(), ctx.config())));
         return Result.LIVE;

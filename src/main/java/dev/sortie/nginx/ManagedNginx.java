@@ -119,6 +119,11 @@ public final class ManagedNginx {
         }
     }
 
+    /** Tells the master to reopen its log files ({@code nginx -s reopen}): after a log was renamed, nginx writes a new one. */
+    public void reopen() throws CommandFailedException {
+        runner.run(commands.signal("reopen"), line -> { });
+    }
+
     /** Graceful stop: workers finish their requests. Waits for the master to exit. */
     public void stop(Duration timeout) throws CommandFailedException, InterruptedException {
         Optional<Long> pid = masterPid();

@@ -2,6 +2,7 @@ package dev.sortie.release;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,9 +23,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +39,10 @@ public final class ReleaseStore {
 
     public static final String RECORD = "release.json";
     public static final String APP_DIR = "app";
+    /** What the records of pruned releases said, one JSON line each, newest last. */
+    public static final String TOMBSTONES = ".tombstones.jsonl";
+    /** How many tombstones an app keeps: enough history for "that release was pruned", bounded. */
+    static final int TOMBSTONES_KEPT = 200;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -43,6 +51,7 @@ public final class ReleaseStore {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+    private static final ObjectWriter LINE = JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final Path releases;
     private final Path current;
@@ -192,6 +201,90 @@ public final class ReleaseStore {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** Whether the release still has the files its instance runs from. */
+    public boolean hasArtifact(String id) {
+        return Files.isDirectory(dir(id).resolve(APP_DIR));
+    }
+
+    /** The releases dir itself, for retention's renames and leftovers. */
+    public Path root() {
+        return releases;
+    }
+
+    /** Ids of release dirs without a record: a deploy that died between publishing and recording, or one under way. */
+    public List<String> unrecorded() {
+        if (!Files.isDirectory(releases)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(releases)) {
+            return dirs.map(d -> d.getFileName().toString())
+                    .filter(ReleaseId::isValid)
+                    .filter(id -> !Files.exists(releases.resolve(id).resolve(RECORD)))
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The records of pruned releases, newest first; a torn last line (a crash while burying) is skipped. */
+    public List<ReleaseRecord> tombstones() {
+        Path file = releases.resolve(TOMBSTONES);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        Map<String, ReleaseRecord> byId = new TreeMap<>(Comparator.reverseOrder());
+        for (String line : lines) {
+            try {
+                ReleaseRecord r = JSON.readValue(line, ReleaseRecord.class);
+                if (r != null && ReleaseId.isValid(r.id())) {
+                    byId.put(r.id(), r);
+                }
+            } catch (IOException torn) {
+                // the line a crash cut short; the release's own record was still there, and is buried again
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** Keeps what a record said before its release is pruned: appended, and the file trimmed to the newest few hundred. */
+    public void bury(ReleaseRecord record) throws IOException {
+        List<ReleaseRecord> known = tombstones();
+        if (known.stream().anyMatch(r -> r.id().equals(record.id()))) {
+            return;
+        }
+        Files.createDirectories(releases);
+        Path file = releases.resolve(TOMBSTONES);
+        if (known.size() + 1 > TOMBSTONES_KEPT) {
+            List<ReleaseRecord> keep = new ArrayList<>(known.subList(0, TOMBSTONES_KEPT - 1).reversed());
+            StringBuilder text = new StringBuilder();
+            for (ReleaseRecord r : keep) {
+                text.append(LINE.writeValueAsString(r)).append('\n');
+            }
+            Path tmp = releases.resolve("." + TOMBSTONES + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // after a torn line (a crash mid-append) the new tombstone starts a line of its own
+        boolean torn = Files.exists(file) && Files.size(file) > 0 && !Files.readString(file).endsWith("\n");
+        Files.writeString(file, (torn ? "\n" : "") + LINE.writeValueAsString(record) + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Every release the app has had, newest first: the records on disk, then the tombstones of those pruned. */
+    public List<ReleaseRecord> history() {
+        List<ReleaseRecord> all = new ArrayList<>(list());
+        Set<String> onDisk = new HashSet<>(all.stream().map(ReleaseRecord::id).toList());
+        tombstones().stream().filter(r -> !onDisk.contains(r.id())).forEach(all::add);
+        all.sort(Comparator.comparing(ReleaseRecord::id).reversed());
+        return all;
     }
 
     /** The id {@code current} points at, if any. */

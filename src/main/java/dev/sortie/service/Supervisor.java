@@ -3,6 +3,7 @@ package dev.sortie.service;
 import dev.sortie.exec.Executables;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -77,6 +78,13 @@ public final class Supervisor implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile boolean closed;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    private final LogRotation rotation;
+    /** One writer per log file, shared by the pumps and the notes of every instance that writes it. */
+    private final Map<Path, RotatingLog> logs = new ConcurrentHashMap<>();
+    /** Processes whose output a pump in this JVM reads: a supervisor adopting one from another in the same JVM must not add a second reader. */
+    private static final Map<Long, Thread> PUMPED = new ConcurrentHashMap<>();
+    /** How long an exit note waits for the process's last output to reach the log (a child may hold the pipe open longer). */
+    private static final Duration LAST_OUTPUT = Duration.ofMillis(500);
 
     /** Supervises without remembering anything across restarts. */
     public Supervisor() {
@@ -85,7 +93,13 @@ public final class Supervisor implements AutoCloseable {
 
     /** @param stateFile where the instance table is kept (written atomically and fsynced on every change), or null */
     public Supervisor(Path stateFile) {
+        this(stateFile, LogRotation.DEFAULT);
+    }
+
+    /** @param rotation when the instances' logs are rotated */
+    public Supervisor(Path stateFile, LogRotation rotation) {
         this.stateFile = stateFile == null ? null : stateFile.toAbsolutePath().normalize();
+        this.rotation = rotation;
     }
 
     /**
@@ -281,6 +295,7 @@ public final class Supervisor implements AutoCloseable {
         if (instances.putIfAbsent(spec.key(), m) != null) {
             return null;
         }
+        reattach(spec, h);
         h.onExit().thenAccept(exited -> exited(m, exited));
         return m;
     }
@@ -477,7 +492,7 @@ public final class Supervisor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(spec.env());
@@ -487,6 +502,7 @@ public final class Supervisor implements AutoCloseable {
         }
         note(log, "starting " + spec.release() + " on port " + spec.port() + ": " + String.join(" ", spec.shownArgv()));
         Process p = pb.start();
+        pump(spec, p.pid(), p.getInputStream());
         m.process = p;
         m.handle = p.toHandle();
         m.processStart = processStart(p.pid());
@@ -497,6 +513,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void exited(Managed m, ProcessHandle h) {
+        awaitLastOutput(h.pid());
         boolean forget;
         synchronized (m) {
             if (closed || m.handle == null || m.handle.pid() != h.pid()) {
@@ -649,7 +666,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** TERM to the process and its descendants, KILL to those left after {@code timeout}; throws if it outlives the KILL. */
-    private static void kill(InstanceSpec spec, ProcessHandle p, Duration timeout) throws IOException, InterruptedException {
+    private void kill(InstanceSpec spec, ProcessHandle p, Duration timeout) throws IOException, InterruptedException {
         Path log = Path.of(spec.logFile());
         note(log, "stopping (TERM, then KILL after " + timeout.toSeconds() + "s)");
         // the whole tree: a run command like `sh start.sh` must not leave its app behind holding the port
@@ -823,12 +840,68 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private static void note(Path log, String message) {
-        String line = "[sortie " + Instant.now() + "] " + message + "\n";
+    private void note(Path log, String message) {
+        byte[] line = ("[sortie " + Instant.now() + "] " + message + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            log(log).write(line, 0, line.length);
         } catch (IOException ignored) {
             // the note is a courtesy in the app's log; failing to write it must not stop supervision
+        }
+    }
+
+    private RotatingLog log(Path file) {
+        return logs.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new RotatingLog(f, rotation));
+    }
+
+    /**
+     * Copies a process's output (stdout and stderr, one pipe) to its log, rotating by size, on a thread of
+     * its own: a slow disk slows only that app's writes, never supervision.
+     */
+    private void pump(InstanceSpec spec, long pid, InputStream output) {
+        RotatingLog log = log(Path.of(spec.logFile()));
+        Thread pump = Thread.ofPlatform().daemon().name("log " + spec.key() + " " + pid).unstarted(() -> {
+            try (output) {
+                log.pump(output);
+            } catch (IOException e) {
+                if (!closed) {
+                    Supervisor.log.warn("stopped copying the output of {} (pid {}) to {}: {}", spec.key(), pid, log.file(), e.getMessage());
+                }
+            } finally {
+                PUMPED.remove(pid, Thread.currentThread());
+            }
+        });
+        PUMPED.put(pid, pump);
+        pump.start();
+    }
+
+    /** Lets the pump copy what a process wrote before it exited, so a note about its exit comes after its last lines. */
+    private static void awaitLastOutput(long pid) {
+        Thread pump = PUMPED.get(pid);
+        if (pump != null) {
+            try {
+                pump.join(LAST_OUTPUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * An adopted process's output pipe, read again through {@code /proc/<pid>/fd/1} (Linux), so its lines reach
+     * the log once more. A process from before output was pumped writes its log file itself and is left so.
+     */
+    private void reattach(InstanceSpec spec, ProcessHandle h) {
+        if (PUMPED.containsKey(h.pid())) {
+            return;
+        }
+        Path stdout = Path.of("/proc", Long.toString(h.pid()), "fd", "1");
+        try {
+            if (!Files.readSymbolicLink(stdout).toString().startsWith("pipe:")) {
+                return;
+            }
+            pump(spec, h.pid(), Files.newInputStream(stdout));
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("cannot read the output of adopted {} (pid {}) again: {}", spec.key(), h.pid(), e.getMessage());
         }
     }
 

@@ -54,7 +54,12 @@ public final class SupervisorServer implements AutoCloseable {
 
     /** @param stateFile where the supervisor remembers its instances across restarts, or null */
     public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout, Path stateFile) {
-        this.supervisor = new Supervisor(stateFile);
+        this(socket, pidFile, stopTimeout, stateFile, LogRotation.DEFAULT);
+    }
+
+    /** @param rotation when the instances' logs are rotated */
+    public SupervisorServer(Path socket, Path pidFile, Duration stopTimeout, Path stateFile, LogRotation rotation) {
+        this.supervisor = new Supervisor(stateFile, rotation);
         this.socket = socket;
         this.pidFile = pidFile;
         this.stopTimeout = stopTimeout;

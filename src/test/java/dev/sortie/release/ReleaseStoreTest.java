@@ -181,4 +181,20 @@ class ReleaseStoreTest {
         assertThrows(IllegalArgumentException.class, () -> store.switchCurrent("../../tmp"));
         assertFalse(Files.exists(current, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    void tombstonesAreKeptOnceEachNewestFirstBoundedAndATornLineIsSkipped() throws IOException {
+        for (int n = 0; n < ReleaseStore.TOMBSTONES_KEPT + 5; n++) {
+            store.bury(record(String.format("20261121-%06d-aaaaaaa", n), "live"));
+        }
+        store.bury(record("20261121-000007-aaaaaaa", "live")); // buried again after a crash: still once
+        Files.writeString(releases.resolve(ReleaseStore.TOMBSTONES), "{\"id\": \"2026", java.nio.file.StandardOpenOption.APPEND);
+        List<ReleaseRecord> tombstones = store.tombstones();
+        assertEquals(ReleaseStore.TOMBSTONES_KEPT, tombstones.size());
+        assertEquals(String.format("20261121-%06d-aaaaaaa", ReleaseStore.TOMBSTONES_KEPT + 4), tombstones.getFirst().id());
+        assertEquals("20261121-000005-aaaaaaa", tombstones.getLast().id(), "the oldest go first");
+        assertEquals(List.of(), store.list(), "tombstones are not records");
+        store.bury(record("20261122-000000-bbbbbbb", "failed"));
+        assertEquals("20261122-000000-bbbbbbb", store.tombstones().getFirst().id(), "a tombstone after a torn line is read");
+    }
 }
