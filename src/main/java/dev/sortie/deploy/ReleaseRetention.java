@@ -53,7 +53,9 @@ public final class ReleaseRetention {
         Set<String> pruned = store.tombstones().stream().map(ReleaseRecord::id).collect(Collectors.toCollection(HashSet::new));
         records.stream().filter(ReleaseRecord::isLive).filter(r -> !store.hasArtifact(r.id())).forEach(r -> pruned.add(r.id()));
         Optional<String> current = store.currentId();
-        Set<String> protect = new HashSet<>(running);
+        // instances are named <release>~k past the first; a standby taken over by a rollback runs from its source's dir
+        Set<String> protect = running.stream().map(InstanceInfo::releaseOf).collect(Collectors.toCollection(HashSet::new));
+        records.stream().filter(r -> protect.contains(r.id()) && r.source() != null).map(ReleaseRecord::source).toList().forEach(protect::add);
         var unrecorded = store.unrecorded();
         unrecorded.stream().filter(id -> !finished(app, id)).forEach(protect::add);
         Retention.Plan plan = Retention.plan(records, unrecorded, current, ReleaseStatuses.previous(records, current, pruned), protect,
