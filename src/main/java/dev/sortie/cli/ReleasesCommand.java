@@ -26,8 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sortie releases NAME}: an app's releases, newest first, each with what it is now; {@code show} and {@code prune}. */
 @Command(name = "releases", mixinStandardHelpOptions = true,
-        description = {"List an app's releases, newest first, with their status now: live (*), previous (the rollback target),",
-            "standby, superseded, failed or pruned."},
+        description = {"List an app's releases, newest first, with their status now.",
+            "Status: live (*), previous (the rollback target), standby, superseded, failed or pruned."},
         subcommands = {ReleasesCommand.Show.class, ReleasesCommand.Prune.class})
 final class ReleasesCommand implements Callable<Integer> {
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sortie restart NAME}: a fresh instance of the live release, switched to with zero downtime. */
 @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = {"Start a new instance of the live release, check its health, switch nginx to it and drain the old one:",
-            "zero downtime. It is a deploy of kind restart, with the release's hooks and smoke bots."})
+        description = {"Restart an app with zero downtime: a new instance of the live release, switched to once healthy.",
+            "The old instance drains, then stops. It is a deploy of kind restart, with the release's hooks and smoke bots."})
 final class RestartCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME")

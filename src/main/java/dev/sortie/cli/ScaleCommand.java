@@ -10,9 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sortie scale NAME N}: N instances of the live release behind the app's nginx upstream. */
 @Command(name = "scale", mixinStandardHelpOptions = true,
-        description = {"Run N instances of the app behind its nginx upstream (nginx retries a request on another instance when one",
-            "fails to answer). It restarts the live release with N instances: zero downtime. The count overrides sortie.yml's",
-            "instances: until you clear it: sortie apps set NAME instances="})
+        description = {"Run N instances of the app behind one nginx upstream, with zero downtime.",
+            "It restarts the live release with N instances; nginx retries a request on another instance when one fails to",
+            "answer. The count overrides sortie.yml's instances: until you clear it: sortie apps set NAME instances="})
 final class ScaleCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME")
