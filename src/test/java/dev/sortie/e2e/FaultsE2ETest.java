@@ -256,6 +256,35 @@ class FaultsE2ETest {
         assertEquals(1, reattached.exit(), "logs -f ends with the deploy, and says it failed:\n" + reattached.output());
     }
 
+    @ParameterizedTest(name = "a rollback whose worker is killed at {0}")
+    @CsvSource({
+        "after_upgrade_service, upgrade_service",
+        "after_configure_nginx, configure_nginx",
+    })
+    @Order(5)
+    void aKilledRollbackIsUndoneUnderLoadWithoutAFailedRequest(String hook, String step) throws Exception {
+        Files.writeString(project.resolve("message.txt"), "release " + (++version) + "\n");
+        commitAndPush("release " + version).assertOk(); // something to roll back from
+        String live = liveRelease();
+        var load = Wrk.start("http://127.0.0.1:" + sortie.nginxPort + "/", APP + ".localhost", 4, 8);
+        Thread.sleep(500);
+        Files.writeString(ctl.resolve("pause-" + hook), "");
+        var rollback = CompletableFuture.supplyAsync(() -> sortie("rollback", APP), pool());
+        Path at = ctl.resolve("at-" + hook);
+        Await.until("the rollback reaches " + hook, () -> Files.exists(at));
+        long worker = workerPid(newestDeploy());
+        assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly(), "kill -9 the rollback's worker");
+        Proc.Result out = rollback.join();
+        Files.deleteIfExists(at);
+        Files.deleteIfExists(ctl.resolve("pause-" + hook));
+        assertEquals(1, out.exit(), out.output());
+        String reason = "the deploy process died during " + step + " (signal 9)";
+        assertTrue(out.output().contains("deploy FAILED at " + step + ": " + reason), out.output());
+        assertTrue(out.output().contains("To try this rollback again: sortie rollback " + APP + " "), out.output());
+        assertNoFailedRequests(load.join());
+        assertConverged(live, newestDeploy(), reason);
+    }
+
     @Test
     @Order(6)
     void aDomainBelongsToTheFirstAppThatWentLiveWithIt() throws Exception {
