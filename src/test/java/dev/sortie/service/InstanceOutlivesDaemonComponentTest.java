@@ -78,6 +78,14 @@ class InstanceOutlivesDaemonComponentTest {
         }
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);
@@ -104,7 +112,7 @@ class InstanceOutlivesDaemonComponentTest {
                     + ", stderr:\n" + Files.readString(dir.resolve("daemon.err")));
             pid = Long.parseLong(line.substring(4));
             pids.add(pid);
-            Await.until("the first ticks in " + log, () -> size(log) > 100);
+            Await.until("the first ticks in " + log, () -> read(log).contains("\ntick\n"));
 
             daemon.destroyForcibly(); // SIGKILL
             assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "the daemon should be dead");
@@ -119,15 +127,10 @@ class InstanceOutlivesDaemonComponentTest {
             assertEquals(List.of("adopted app/" + release + " (pid " + pid + ")"), next.recover());
             Path rotated = log.resolveSibling(log.getFileName() + ".1");
             Await.until("the adopted instance's log to rotate to " + rotated, () -> Files.exists(rotated));
-            Await.until("the live log to grow again after the rotation", () -> {
-                try {
-                    return Files.readString(log).contains("tick");
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            Await.until("the live log to grow again after the rotation", () -> read(log).contains("tick"));
             String live = Files.readString(log);
             assertFalse(live.contains("\0"), "a truncated O_APPEND file has no hole: " + live);
+            assertTrue(Files.readString(rotated).contains("\ntick\n"), "the copy has the ticks from before the rotation");
             assertEquals(pid, next.list().getFirst().pid(), "adopted, not restarted");
             next.stop("app", release, Duration.ofSeconds(5));
             assertFalse(running(pid));
