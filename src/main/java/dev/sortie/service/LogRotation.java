@@ -1,8 +1,8 @@
 package dev.sortie.service;
 
 /**
- * When app instance logs are rotated: at {@code maxBytes}, keeping {@code keep} older files
- * ({@code <name>.1} the newest of them) beside the live one.
+ * When app instance logs are rotated (by copy-truncate: {@link RotatingLog}): past {@code maxBytes}, keeping
+ * {@code keep} older files ({@code <name>.1} the newest of them) beside the live one.
  */
 public record LogRotation(long maxBytes, int keep) {
 

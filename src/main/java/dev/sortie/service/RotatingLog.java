@@ -1,8 +1,6 @@
 package dev.sortie.service;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,134 +9,86 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One instance log, appended to by the supervisor's pump and its own notes, rotated by size:
- * {@code <name>} becomes {@code <name>.1}, {@code .1} becomes {@code .2}, and so on up to
- * {@code keep}. A rotation falls on a line break, so no line is split across two files. Writes are serialised; the file is opened for each write, so nothing holds a
- * descriptor to a log that was rotated or pruned meanwhile.
+ * One instance log, rotated by size with copy-truncate (logrotate's {@code copytruncate}): the app writes the
+ * file itself, through a descriptor opened with {@code O_APPEND}, so the file is copied to {@code <name>.1}
+ * (older copies shifted up to {@code <name>.keep}, anything beyond deleted) and then truncated to 0; the app's
+ * next write lands at the new end of the file, with no hole before it.
+ *
+ * <p>What this costs, honestly: a line written in the instant between the last look at the size and the
+ * truncate is lost (the copy goes on while the file grows, so that instant is short), and a rotation falls
+ * wherever the file ends, so a line the app writes in several pieces can be split across two files. In
+ * exchange no daemon is in the app's data path: the app keeps its log when the daemon is gone.
  */
 final class RotatingLog {
 
+    /** Copy rounds before truncating anyway: an app that writes faster than the copy must not hold the rotation off forever. */
+    static final int ROUNDS = 8;
+
     private final Path file;
     private final LogRotation rotation;
-    /** Whether the live file ends at a line break; null until first needed. */
-    private Boolean endsWithNewline;
 
     RotatingLog(Path file, LogRotation rotation) {
         this.file = file;
         this.rotation = rotation;
     }
 
-    Path file() {
-        return file;
+    /** Rotates the log if it is over the limit; returns whether it did. A missing log is empty. */
+    boolean rotateIfDue() throws IOException {
+        try {
+            if (Files.size(file) <= rotation.maxBytes()) {
+                return false;
+            }
+            rotate();
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // gone meanwhile (pruned with its release): nothing to rotate
+        }
     }
 
     /**
-     * Appends {@code len} bytes, rotating at a line break: a line already begun is finished in its file
-     * first, and a file is only ever longer than the limit by that line (or by one line longer than the limit).
+     * Copies the log to {@code <name>.rotating}, truncates it, then shifts the rotated copies and renames the copy
+     * to {@code <name>.1}: the truncate follows the copy's last look at once, the renames wait until after it.
      */
-    synchronized void write(byte[] bytes, int off, int len) throws IOException {
-        while (len > 0) {
-            long size = size();
-            if (size + len <= rotation.maxBytes()) {
-                append(bytes, off, len);
-                return;
+    void rotate() throws IOException {
+        if (rotation.keep() == 0) {
+            try (FileChannel live = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                live.truncate(0);
             }
-            boolean midLine = size > 0 && !endsWithNewline();
-            int cut = midLine ? firstNewline(bytes, off, len) : lastNewline(bytes, off, (int) Math.min(len, rotation.maxBytes() - size));
-            if (cut < 0) {
-                if (size == 0 || midLine) {
-                    append(bytes, off, len); // one long line: it stays whole
-                    return;
-                }
-                rotate();
-                continue;
-            }
-            int head = cut - off + 1;
-            append(bytes, off, head);
-            off += head;
-            len -= head;
-            rotate();
-        }
-    }
-
-    /** Copies {@code in} to the log until it ends (the process exited, or its pipe was closed). */
-    void pump(InputStream in) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (n > 0) {
-                write(buffer, 0, n);
-            }
-        }
-    }
-
-    private long size() throws IOException {
-        try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
-    }
-
-    private static int firstNewline(byte[] bytes, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean endsWithNewline() throws IOException {
-        if (endsWithNewline == null) {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer last = ByteBuffer.allocate(1);
-                endsWithNewline = in.size() == 0 || in.read(last, in.size() - 1) == 1 && last.get(0) == '\n';
-            } catch (NoSuchFileException e) {
-                endsWithNewline = true;
-            }
-        }
-        return endsWithNewline;
-    }
-
-    private static int lastNewline(byte[] bytes, int off, int len) {
-        for (int i = off + len - 1; i >= off; i--) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void append(byte[] bytes, int off, int len) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, off, len);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-        }
-        endsWithNewline = bytes[off + len - 1] == '\n';
-    }
-
-    private void rotate() throws IOException {
-        shift(file, rotation.keep());
-        endsWithNewline = true;
-    }
-
-    /** {@code name.keep} is dropped, every {@code name.i} becomes {@code name.(i+1)}, and {@code name} becomes {@code name.1}. */
-    static void shift(Path file, int keep) throws IOException {
-        if (keep == 0) {
-            Files.deleteIfExists(file);
             return;
         }
-        Files.deleteIfExists(rotated(file, keep));
-        for (int i = keep - 1; i >= 1; i--) {
+        Path copy = file.resolveSibling(file.getFileName() + ".rotating");
+        try (FileChannel live = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            copyWhileGrowing(live, out);
+            live.truncate(0);
+        }
+        int beyond = rotation.keep(); // .keep goes, and any copies past it a larger keep left
+        while (Files.deleteIfExists(rotated(file, beyond))) {
+            beyond++;
+        }
+        for (int i = rotation.keep() - 1; i >= 1; i--) {
             if (Files.exists(rotated(file, i))) {
                 Files.move(rotated(file, i), rotated(file, i + 1), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        if (Files.exists(file)) {
-            Files.move(file, rotated(file, 1), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, rotated(file, 1), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Copies up to the current size, looks again and copies what was added, until two looks agree (or {@link #ROUNDS}). */
+    private static void copyWhileGrowing(FileChannel live, FileChannel out) throws IOException {
+        long copied = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            long size = live.size();
+            if (size <= copied) {
+                return;
+            }
+            while (copied < size) {
+                long n = live.transferTo(copied, size - copied, out);
+                if (n <= 0) {
+                    return; // truncated by someone else meanwhile
+                }
+                copied += n;
+            }
         }
     }
 

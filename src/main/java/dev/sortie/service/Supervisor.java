@@ -3,7 +3,6 @@ package dev.sortie.service;
 import dev.sortie.exec.Executables;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * file, {@code SORTIE_SUPERVISOR=<state file>}), so it can be found by its record without a pid:
  * a daemon killed between writing the record and writing the pid leaves a process {@link #recover}
  * still finds in {@code /proc}.
+ *
+ * <p>An instance's stdout and stderr are its log file, opened {@code O_APPEND}: the daemon is not in the
+ * path of the app's output, so the app keeps writing when the daemon is gone. A periodic check rotates
+ * each log past {@code logs.max_size} by copy-truncate ({@link RotatingLog}).
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -78,13 +81,11 @@ public final class Supervisor implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile boolean closed;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+    /** How often the instances' log sizes are looked at: a log may pass {@code logs.max_size} by what its app writes in this time. */
+    static final Duration LOG_CHECK = Duration.ofSeconds(2);
     private final LogRotation rotation;
-    /** One writer per log file, shared by the pumps and the notes of every instance that writes it. */
-    private final Map<Path, RotatingLog> logs = new ConcurrentHashMap<>();
-    /** Processes whose output a pump in this JVM reads: a supervisor adopting one from another in the same JVM must not add a second reader. */
-    private static final Map<Long, Thread> PUMPED = new ConcurrentHashMap<>();
-    /** How long an exit note waits for the process's last output to reach the log (a child may hold the pipe open longer). */
-    private static final Duration LAST_OUTPUT = Duration.ofMillis(500);
+    /** Held by a rotation and by a note: a note is never written between a rotation's last look and its truncate. */
+    private final Object logLock = new Object();
 
     /** Supervises without remembering anything across restarts. */
     public Supervisor() {
@@ -98,8 +99,14 @@ public final class Supervisor implements AutoCloseable {
 
     /** @param rotation when the instances' logs are rotated */
     public Supervisor(Path stateFile, LogRotation rotation) {
+        this(stateFile, rotation, LOG_CHECK);
+    }
+
+    /** @param logCheck how often the logs' sizes are looked at */
+    Supervisor(Path stateFile, LogRotation rotation, Duration logCheck) {
         this.stateFile = stateFile == null ? null : stateFile.toAbsolutePath().normalize();
         this.rotation = rotation;
+        timer.scheduleWithFixedDelay(this::rotateLogs, logCheck.toMillis(), logCheck.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -295,7 +302,7 @@ public final class Supervisor implements AutoCloseable {
         if (instances.putIfAbsent(spec.key(), m) != null) {
             return null;
         }
-        reattach(spec, h);
+        // nothing to reconnect: the process writes its log file itself, and the check rotates it like any other
         h.onExit().thenAccept(exited -> exited(m, exited));
         return m;
     }
@@ -492,7 +499,7 @@ public final class Supervisor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(spec.env());
@@ -502,7 +509,6 @@ public final class Supervisor implements AutoCloseable {
         }
         note(log, "starting " + spec.release() + " on port " + spec.port() + ": " + String.join(" ", spec.shownArgv()));
         Process p = pb.start();
-        pump(spec, p.pid(), p.getInputStream());
         m.process = p;
         m.handle = p.toHandle();
         m.processStart = processStart(p.pid());
@@ -513,7 +519,6 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void exited(Managed m, ProcessHandle h) {
-        awaitLastOutput(h.pid());
         boolean forget;
         synchronized (m) {
             if (closed || m.handle == null || m.handle.pid() != h.pid()) {
@@ -840,68 +845,41 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** Appends a line of Sortie's own to an instance's log, as the app does: {@code O_APPEND}, after whatever it wrote. */
     private void note(Path log, String message) {
-        byte[] line = ("[sortie " + Instant.now() + "] " + message + "\n").getBytes(StandardCharsets.UTF_8);
+        String line = "[sortie " + Instant.now() + "] " + message + "\n";
         try {
-            log(log).write(line, 0, line.length);
+            synchronized (logLock) {
+                Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
         } catch (IOException ignored) {
             // the note is a courtesy in the app's log; failing to write it must not stop supervision
         }
     }
 
-    private RotatingLog log(Path file) {
-        return logs.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new RotatingLog(f, rotation));
-    }
-
     /**
-     * Copies a process's output (stdout and stderr, one pipe) to its log, rotating by size, on a thread of
-     * its own: a slow disk slows only that app's writes, never supervision.
+     * The periodic check: one size look at each distinct log of a supervised instance, launched here or adopted
+     * (rotation works on the file, not on a stream, so both are the same), and a copy-truncate of those past the
+     * limit. A failure is logged and waits for the next check; it never cancels the check.
      */
-    private void pump(InstanceSpec spec, long pid, InputStream output) {
-        RotatingLog log = log(Path.of(spec.logFile()));
-        Thread pump = Thread.ofPlatform().daemon().name("log " + spec.key() + " " + pid).unstarted(() -> {
-            try (output) {
-                log.pump(output);
-            } catch (IOException e) {
-                if (!closed) {
-                    Supervisor.log.warn("stopped copying the output of {} (pid {}) to {}: {}", spec.key(), pid, log.file(), e.getMessage());
-                }
-            } finally {
-                PUMPED.remove(pid, Thread.currentThread());
-            }
-        });
-        PUMPED.put(pid, pump);
-        pump.start();
-    }
-
-    /** Lets the pump copy what a process wrote before it exited, so a note about its exit comes after its last lines. */
-    private static void awaitLastOutput(long pid) {
-        Thread pump = PUMPED.get(pid);
-        if (pump != null) {
+    private void rotateLogs() {
+        Set<Path> files = new HashSet<>();
+        for (Managed m : instances.values()) {
+            files.add(Path.of(m.spec.logFile()).toAbsolutePath().normalize());
+        }
+        for (Path file : files) {
             try {
-                pump.join(LAST_OUTPUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                synchronized (logLock) {
+                    if (closed) {
+                        return;
+                    }
+                    if (new RotatingLog(file, rotation).rotateIfDue()) {
+                        log.info("rotated {}", file);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not rotate {}: {}", file, e.getMessage());
             }
-        }
-    }
-
-    /**
-     * An adopted process's output pipe, read again through {@code /proc/<pid>/fd/1} (Linux), so its lines reach
-     * the log once more. A process from before output was pumped writes its log file itself and is left so.
-     */
-    private void reattach(InstanceSpec spec, ProcessHandle h) {
-        if (PUMPED.containsKey(h.pid())) {
-            return;
-        }
-        Path stdout = Path.of("/proc", Long.toString(h.pid()), "fd", "1");
-        try {
-            if (!Files.readSymbolicLink(stdout).toString().startsWith("pipe:")) {
-                return;
-            }
-            pump(spec, h.pid(), Files.newInputStream(stdout));
-        } catch (IOException | UnsupportedOperationException e) {
-            log.warn("cannot read the output of adopted {} (pid {}) again: {}", spec.key(), h.pid(), e.getMessage());
         }
     }
 

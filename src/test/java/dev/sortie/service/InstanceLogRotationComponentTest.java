@@ -4,116 +4,218 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sortie.testing.Await;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real process writing more than a megabyte through the supervisor's pump, with a 256 KB limit. */
-@Timeout(60)
+/**
+ * Copy-truncate under a real writer: a Java program writing 200 lines of 51 bytes every 10 ms (about 1 MB/s, one
+ * {@code write} per line) to its log, which is its stdout, with a 64 KB limit and 3 rotated files kept. A watcher
+ * hard-links every rotated copy while it is there, so every line the app wrote can be accounted for, even those
+ * whose copy a later rotation deleted.
+ */
+@Timeout(90)
 class InstanceLogRotationComponentTest {
 
-    static final long LIMIT = 256 * 1024;
-    /** 24,000 lines of 48 bytes: about 1.1 MB. */
-    static final int LINES = 24_000;
-    /** A file may pass the limit by the rest of a line it had begun. */
-    static final int LINE = 48;
+    static final long LIMIT = 64 * 1024;
+    static final int KEEP = 3;
+    static final Duration CHECK = Duration.ofMillis(100);
+    static final int BATCH = 200;
+    static final int BATCHES = 300;
+    static final int LINE = 51;
+    /** The most one check interval can add: a batch every 10 ms at most. */
+    static final long PER_INTERVAL = CHECK.toMillis() / 10 * BATCH * LINE;
+    /** A check may come late (a loaded machine, a rotation of another file): a few intervals' slack. */
+    static final long BOUND = LIMIT + 4 * PER_INTERVAL;
+    static final Pattern APP_LINE = Pattern.compile("line (\\d{8}) x{36}");
+
+    static final String WRITER = """
+            import java.io.FileDescriptor;
+            import java.io.FileOutputStream;
+            import java.nio.charset.StandardCharsets;
+
+            public class Writer {
+                public static void main(String[] args) throws Exception {
+                    FileOutputStream out = new FileOutputStream(FileDescriptor.out);
+                    long n = 0;
+                    for (int b = 0; b < %d; b++) {
+                        for (int i = 0; i < %d; i++) {
+                            out.write(String.format("line %%08d %%s%%n", ++n, "x".repeat(36)).getBytes(StandardCharsets.US_ASCII));
+                        }
+                        Thread.sleep(10);
+                    }
+                    out.write("done\\n".getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(300_000); // an exit would be restarted and write everything again
+                }
+            }
+            """.formatted(BATCHES, BATCH);
 
     @TempDir
     Path dir;
 
-    InstanceSpec writer(String release) throws IOException {
-        Path work = Files.createDirectories(dir.resolve("work-" + release));
-        // the lines, then stay up (an exit would be restarted and write them again)
-        String program = "awk 'BEGIN { for (i = 1; i <= " + LINES + "; i++) printf \"line %06d xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\n\", i }';"
-                + " echo done; exec sleep 300";
-        return new InstanceSpec("app", release, work.toString(), List.of("/bin/sh", "-c", program), Map.of("PATH", "/usr/bin:/bin"), 4567,
-                dir.resolve("logs").resolve(release + ".log").toString());
+    private InstanceSpec writer() throws IOException {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(work.resolve("Writer.java"), WRITER);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new InstanceSpec("app", "writer", work.toString(), List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "Writer.java"),
+                Map.of("PATH", "/usr/bin:/bin"), 4567, dir.resolve("logs").resolve("writer.log").toString());
     }
 
-    /** The log and its rotated copies, oldest first. */
-    static List<Path> files(InstanceSpec spec, int keep) {
-        Path log = Path.of(spec.logFile());
-        List<Path> out = new ArrayList<>();
-        for (int i = keep; i >= 1; i--) {
-            Path rotated = RotatingLog.rotated(log, i);
-            if (Files.exists(rotated)) {
-                out.add(rotated);
-            }
-        }
-        out.add(log);
-        return out;
-    }
-
-    static List<String> lines(List<Path> files) {
-        List<String> out = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                out.addAll(Files.readAllLines(f));
-            } catch (IOException e) {
-                // rotated meanwhile: the next look reads it under its new name
-            }
-        }
-        return out;
-    }
-
-    static boolean finished(InstanceSpec spec, int keep) {
+    private static byte[] bytes(Path file) {
         try {
-            return Files.exists(Path.of(spec.logFile())) && Files.readString(Path.of(spec.logFile())).contains("done\n");
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            return false;
+            return new byte[0];
         }
     }
 
-    @Test
-    void withRoomForEverythingNoLineIsLostNorSplitAndEveryFileStaysWithinTheLimit() throws Exception {
-        int keep = 5;
-        InstanceSpec spec = writer("roomy");
-        try (Supervisor s = new Supervisor(null, new LogRotation(LIMIT, keep))) {
-            s.start(spec);
-            Await.until("the writer to finish", () -> finished(spec, keep));
-            List<Path> files = files(spec, keep);
-            assertEquals(5, files.size(), "1.1 MB in files of 256 KB: " + files);
-            for (Path f : files) {
-                assertTrue(Files.size(f) <= LIMIT + LINE, f + " has " + Files.size(f) + " bytes");
+    /** Whether the writer's last line is in {@code content} (after a hole too, so that a hole fails below, not here). */
+    private static boolean done(byte[] content) {
+        return new String(content, StandardCharsets.US_ASCII).contains("done\n");
+    }
+
+    /** The number of the first app line in a file, or 0. */
+    private static long firstLine(Path file) {
+        Matcher m = APP_LINE.matcher(new String(bytes(file), StandardCharsets.US_ASCII).lines()
+                .filter(l -> l.startsWith("line ")).findFirst().orElse(""));
+        return m.matches() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * Hard-links each rotated copy not linked before (by inode): a copy is {@code .1} to {@code .keep} for
+     * {@code keep} rotations, far longer than between two looks, so none goes unseen. Returns whether one of
+     * them has the writer's last line.
+     */
+    private static boolean capture(Path log, Path seen, Set<Object> inodes, List<Path> captured) throws IOException {
+        boolean done = false;
+        for (int i = 1; i <= KEEP; i++) {
+            Path link = seen.resolve(Integer.toString(inodes.size()) + "-" + i);
+            try {
+                Files.createLink(link, RotatingLog.rotated(log, i));
+            } catch (NoSuchFileException e) {
+                continue; // not there (yet), or caught between two renames: a later look links it
             }
-            List<String> app = lines(files).stream().filter(l -> l.startsWith("line ")).toList();
-            assertEquals(LINES, app.size(), "lines kept");
-            for (int i = 0; i < LINES; i++) {
-                assertEquals(String.format("line %06d xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i + 1), app.get(i), "line " + (i + 1) + " in order, whole");
+            if (inodes.add(Files.getAttribute(link, "unix:ino"))) {
+                captured.add(link);
+                done |= done(bytes(link));
+            } else {
+                Files.delete(link);
             }
-            s.stopAll(Duration.ofSeconds(2));
         }
+        return done;
     }
 
     @Test
-    void withLessRoomTheOldestFilesGoAndTheNewestLinesAreAllThere() throws Exception {
-        int keep = 2;
-        InstanceSpec spec = writer("tight");
-        try (Supervisor s = new Supervisor(null, new LogRotation(LIMIT, keep))) {
+    void theLogsStayBoundedEveryLineIsWholeAndInOrderAndAlmostNoneIsLost() throws Exception {
+        InstanceSpec spec = writer();
+        Path log = Path.of(spec.logFile());
+        Path seen = Files.createDirectories(dir.resolve("seen"));
+        List<Path> captured = new ArrayList<>();
+        Set<Object> inodes = new HashSet<>();
+        long biggest = 0;
+        try (Supervisor s = new Supervisor(null, new LogRotation(LIMIT, KEEP), CHECK)) {
             s.start(spec);
-            Await.until("the writer to finish", () -> finished(spec, keep));
-            assertFalse(Files.exists(RotatingLog.rotated(Path.of(spec.logFile()), keep + 1)));
-            List<Path> files = files(spec, keep);
-            assertEquals(keep + 1, files.size(), files.toString());
-            long total = 0;
-            for (Path f : files) {
-                total += Files.size(f);
-                assertTrue(Files.size(f) <= LIMIT + LINE, f + " has " + Files.size(f) + " bytes");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean finished = false;
+            while (!finished) {
+                assertTrue(System.nanoTime() < deadline, "the writer should finish within 60s; " + captured.size() + " rotations so far");
+                byte[] live = bytes(log);
+                biggest = Math.max(biggest, live.length);
+                assertFalse(Files.exists(RotatingLog.rotated(log, KEEP + 1)), "at most " + KEEP + " rotated files");
+                finished = capture(log, seen, inodes, captured) | done(live);
+                Thread.sleep(10);
             }
-            assertTrue(total > 2 * LIMIT, "the files are full: " + total);
-            List<String> app = lines(files).stream().filter(l -> l.startsWith("line ")).toList();
-            int first = Integer.parseInt(app.getFirst().substring(5, 11));
-            assertEquals(LINES - first + 1, app.size(), "every line from the oldest kept one on");
-            assertEquals(String.format("line %06d xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", LINES), app.getLast());
+            Thread.sleep(CHECK.multipliedBy(3).toMillis()); // a last rotation, if one was due
+            capture(log, seen, inodes, captured);
             s.stopAll(Duration.ofSeconds(2));
         }
+        assertTrue(captured.size() >= 10, "about 3 MB through a 64 KB limit rotates many times: " + captured.size());
+        List<Path> files = new ArrayList<>(captured);
+        files.sort(Comparator.comparingLong(InstanceLogRotationComponentTest::firstLine));
+        files.add(log);
+        long expected = (long) BATCH * BATCHES;
+        long lines = 0;
+        long previous = 0;
+        long lostAtTruncates = 0;
+        for (Path f : files) {
+            boolean firstInFile = true;
+            byte[] content = Files.readAllBytes(f);
+            assertTrue(content.length <= BOUND, f + " has " + content.length + " bytes, more than " + BOUND);
+            for (byte b : content) {
+                assertTrue(b != 0, f + " has a zero byte: a truncate made a hole");
+            }
+            String text = new String(content, StandardCharsets.US_ASCII);
+            assertTrue(text.isEmpty() || text.endsWith("\n"), f + " ends in the middle of a line");
+            for (String line : text.split("\n")) {
+                if (line.isEmpty() || line.startsWith("[sortie ") || line.equals("done")) {
+                    continue;
+                }
+                Matcher m = APP_LINE.matcher(line);
+                assertTrue(m.matches(), "a torn line in " + f + ": " + line);
+                long n = Long.parseLong(m.group(1));
+                assertTrue(n > previous, "line " + n + " in " + f + " comes after line " + previous);
+                assertTrue(firstInFile || n == previous + 1, "lines " + (previous + 1) + " to " + (n - 1) + " are missing inside " + f
+                        + ": a line can only be lost at a truncate");
+                if (firstInFile) {
+                    lostAtTruncates += n - previous - 1;
+                    firstInFile = false;
+                }
+                previous = n;
+                lines++;
+            }
+        }
+        assertEquals(expected, previous, "the last line is there");
+        long lost = expected - lines;
+        assertEquals(lost, lostAtTruncates, "lines lost, all between two files");
+        System.out.printf("copy-truncate: %d lines written, %d lost, %d rotations, live log at most %d bytes (bound %d)%n",
+                expected, lost, captured.size(), biggest, BOUND);
+        assertTrue(biggest <= BOUND, "the live log reached " + biggest + " bytes, more than " + BOUND);
+        assertTrue(lost <= expected / 100, lost + " of " + expected + " lines lost");
+        assertFalse(Files.exists(RotatingLog.rotated(log, KEEP + 1)));
+    }
+
+    @Test
+    void aRotationShiftsTheCopiesAndDropsThoseBeyondKeepEvenFromALargerKeep() throws Exception {
+        Path log = Files.createDirectories(dir.resolve("logs")).resolve("r.log");
+        for (int i = 1; i <= 5; i++) {
+            Files.writeString(RotatingLog.rotated(log, i), "old " + i + "\n");
+        }
+        Files.writeString(log, "x".repeat(100) + "\n");
+        RotatingLog rotating = new RotatingLog(log, new LogRotation(100, 2));
+        assertTrue(rotating.rotateIfDue());
+        assertEquals(0, Files.size(log), "truncated, not replaced");
+        assertEquals("x".repeat(100) + "\n", Files.readString(RotatingLog.rotated(log, 1)));
+        assertEquals("old 1\n", Files.readString(RotatingLog.rotated(log, 2)));
+        for (int i = 3; i <= 5; i++) {
+            assertFalse(Files.exists(RotatingLog.rotated(log, i)), RotatingLog.rotated(log, i) + " is beyond keep 2");
+        }
+        assertFalse(Files.exists(log.resolveSibling("r.log.rotating")));
+        assertFalse(rotating.rotateIfDue(), "an empty log is not due");
+    }
+
+    @Test
+    void aLogTruncatedUnderAnAppendingWriterHasNoHole() throws Exception {
+        Path log = Files.createDirectories(dir.resolve("logs")).resolve("h.log");
+        try (var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write("a".repeat(200).getBytes(StandardCharsets.US_ASCII));
+            new RotatingLog(log, new LogRotation(100, 1)).rotate();
+            out.write("after\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertEquals("after\n", Files.readString(log), "the write after the truncate lands at offset 0");
+        assertEquals("a".repeat(200), Files.readString(RotatingLog.rotated(log, 1)));
     }
 }
