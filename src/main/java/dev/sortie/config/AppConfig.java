@@ -19,6 +19,9 @@ import java.util.List;
  * @param standby     how long the previous release keeps running without traffic after a deploy, for an
  *                    instant rollback; null: the server's {@code standby} (or the app's setting)
  * @param nginx       the few site settings an app may choose
+ * @param tls         {@code auto}: HTTPS for the app's domains with a certificate from the server's ACME server; null: HTTP only
+ *                    (unless the server config names certificate files)
+ * @param httpsRedirect send plain HTTP requests to HTTPS (301) once the app serves HTTPS
  */
 public record AppConfig(
         String branch,
@@ -32,7 +35,9 @@ public record AppConfig(
         BotsConfig bots,
         Integer instances,
         Duration standby,
-        NginxOptions nginx) {
+        NginxOptions nginx,
+        String tls,
+        Boolean httpsRedirect) {
 
     public static final String FILE_NAME = "sortie.yml";
     /** The most instances of one release Sortie runs behind an app's upstream. */
@@ -49,6 +54,12 @@ public record AppConfig(
         bots = bots == null ? BotsConfig.DEFAULT : bots;
         instances = instances == null ? 1 : instances;
         nginx = nginx == null ? NginxOptions.DEFAULT : nginx;
+        httpsRedirect = httpsRedirect != null && httpsRedirect;
+    }
+
+    public AppConfig(String branch, StepCommands steps, String artifact, List<String> files, List<String> run, Healthcheck healthcheck,
+            List<String> domains, HooksConfig hooks, BotsConfig bots, Integer instances, Duration standby, NginxOptions nginx) {
+        this(branch, steps, artifact, files, run, healthcheck, domains, hooks, bots, instances, standby, nginx, null, null);
     }
 
     public static AppConfig defaults() {
@@ -57,7 +68,8 @@ public record AppConfig(
 
     /** This config with another instance count: {@code sortie scale} overrides sortie.yml's. */
     public AppConfig withInstances(int count) {
-        return new AppConfig(branch, steps, artifact, files, run, healthcheck, domains, hooks, bots, count, standby, nginx);
+        return new AppConfig(branch, steps, artifact, files, run, healthcheck, domains, hooks, bots, count, standby, nginx, tls,
+                httpsRedirect);
     }
 
     /** The domains nginx should serve, defaulting to {@code NAME.localhost}. */

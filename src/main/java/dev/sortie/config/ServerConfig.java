@@ -12,8 +12,12 @@ import java.time.Duration;
  *                    it drains and stops); a rollback within that window is a pure nginx switch
  * @param keepReleases how many live-once releases each app keeps (default 5); apps may override it
  * @param logs        when app and nginx logs are rotated
+ * @param acme        the ACME server that issues certificates for apps with {@code tls: auto}
+ * @param tls         a certificate and key to serve every app's HTTPS with, instead of ACME; null: none
+ * @param ssh         SSH access: where {@code sortie ssh-keys} keeps its authorized_keys lines
  */
-public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs) {
+public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
+        Acme acme, TlsFiles tls, Ssh ssh) {
 
     public ServerConfig {
         nginx = nginx == null ? Nginx.DEFAULT : nginx;
@@ -22,10 +26,47 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
         standby = standby == null ? Duration.ZERO : standby;
         keepReleases = keepReleases == null ? 5 : keepReleases;
         logs = logs == null ? Logs.DEFAULT : logs;
+        acme = acme == null ? Acme.DEFAULT : acme;
+        ssh = ssh == null ? Ssh.DEFAULT : ssh;
+    }
+
+    public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs) {
+        this(nginx, drain, stopTimeout, standby, keepReleases, logs, null, null, null);
     }
 
     public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout) {
-        this(nginx, drain, stopTimeout, null, null, null);
+        this(nginx, drain, stopTimeout, null, null, null, null, null, null);
+    }
+
+    /**
+     * The ACME server (RFC 8555) certificates come from.
+     *
+     * @param directory the directory URL (default Let's Encrypt's production directory)
+     * @param caCert    a PEM file of an extra CA to trust for the ACME server's own HTTPS (a test CA such as pebble's); null: none
+     * @param email     the account's contact address; null: none
+     */
+    public record Acme(String directory, String caCert, String email) {
+
+        public static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+        public static final Acme DEFAULT = new Acme(null, null, null);
+
+        public Acme {
+            directory = directory == null ? LETS_ENCRYPT : directory;
+        }
+    }
+
+    /** A PEM certificate chain and its private key, served for every app with HTTPS. */
+    public record TlsFiles(String cert, String key) {
+    }
+
+    /**
+     * SSH access.
+     *
+     * @param authorizedKeys the authorized_keys file {@code sortie ssh-keys} writes its lines into; null: the user's {@code ~/.ssh/authorized_keys}
+     */
+    public record Ssh(String authorizedKeys) {
+
+        public static final Ssh DEFAULT = new Ssh(null);
     }
 
     public static ServerConfig defaults() {
@@ -49,20 +90,36 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
     }
 
     /**
-     * The managed nginx: where it listens and which binary runs it.
+     * The nginx Sortie routes through: where it listens and which binary runs it.
      *
-     * @param listen address the sites listen on (default loopback)
-     * @param port   unprivileged port the sites listen on
-     * @param binary nginx executable
+     * @param listen    address the sites listen on (default loopback)
+     * @param port      the HTTP port the sites listen on (unprivileged for the managed nginx)
+     * @param binary    nginx executable
+     * @param mode      {@code managed} (default: Sortie runs its own nginx master under its home) or {@code system}
+     *                  (Sortie writes only its own site files into {@code sitesDir} and reloads the system's nginx)
+     * @param sitesDir  with mode system: the directory the system nginx includes sites from (e.g. /etc/nginx/sites-enabled)
+     * @param httpsPort the HTTPS port of sites with TLS (default 8443; the system install uses 443)
      */
-    public record Nginx(String listen, Integer port, String binary) {
+    public record Nginx(String listen, Integer port, String binary, String mode, String sitesDir, Integer httpsPort) {
 
+        public static final String MANAGED = "managed";
+        public static final String SYSTEM = "system";
         public static final Nginx DEFAULT = new Nginx(null, null, null);
 
         public Nginx {
             listen = listen == null ? "127.0.0.1" : listen;
             port = port == null ? 8480 : port;
             binary = binary == null ? "nginx" : binary;
+            mode = mode == null ? MANAGED : mode;
+            httpsPort = httpsPort == null ? 8443 : httpsPort;
+        }
+
+        public Nginx(String listen, Integer port, String binary) {
+            this(listen, port, binary, null, null, null);
+        }
+
+        public boolean system() {
+            return SYSTEM.equals(mode);
         }
     }
 }
