@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Everything needed to start one instance of one release. {@code env} is the whole environment
- * the process gets: nothing leaks in from whoever started the daemon.
+ * the process gets: nothing leaks in from whoever started the daemon. {@code user}, when set, is the
+ * Unix user the process runs as (the app's own, in the system install); null: the supervisor's.
  */
 public record InstanceSpec(
         String app,
@@ -17,11 +18,17 @@ public record InstanceSpec(
         List<String> argv,
         Map<String, String> env,
         int port,
-        String logFile) {
+        String logFile,
+        String user) {
 
     public InstanceSpec {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
+    }
+
+    /** An instance that runs as the supervisor's own user. */
+    public InstanceSpec(String app, String release, String workDir, List<String> argv, Map<String, String> env, int port, String logFile) {
+        this(app, release, workDir, argv, env, port, logFile, null);
     }
 
     public String key() {

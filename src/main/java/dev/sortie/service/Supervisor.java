@@ -496,6 +496,17 @@ public final class Supervisor implements AutoCloseable {
         Path workDir = Path.of(spec.workDir());
         List<String> argv = new ArrayList<>(spec.argv());
         argv.set(0, Executables.resolve(argv.getFirst(), spec.env().get("PATH"), workDir).toString());
+        if (spec.user() != null) {
+            RunAs user = RunAs.lookup(spec.user())
+                    .orElseThrow(() -> new IOException("no user " + spec.user() + " to run " + spec.key() + " as"));
+            if (!Files.exists(log)) {
+                Files.createFile(log);
+            }
+            user.own(log); // its output is its own: other apps' users cannot read it
+            List<String> prefix = new ArrayList<>(user.prefix());
+            prefix.set(0, Executables.resolve(prefix.getFirst(), "/usr/bin:/bin:/usr/sbin:/sbin", workDir).toString());
+            argv.addAll(0, prefix);
+        }
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -777,7 +788,8 @@ public final class Supervisor implements AutoCloseable {
             }
             m.takenOver = true;
             InstanceSpec s = m.spec;
-            taken = new Managed(new InstanceSpec(s.app(), to, s.workDir(), s.argv(), s.env(), s.port(), s.logFile()), Phase.RUNNING);
+            taken = new Managed(new InstanceSpec(s.app(), to, s.workDir(), s.argv(), s.env(), s.port(), s.logFile(), s.user()),
+                    Phase.RUNNING);
             synchronized (taken) {
                 taken.handle = m.handle;
                 taken.process = m.process;

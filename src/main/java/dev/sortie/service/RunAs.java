@@ -1,0 +1,73 @@
+package dev.sortie.service;
+
+import dev.sortie.exec.Command;
+import dev.sortie.exec.CommandFailedException;
+import dev.sortie.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A Unix user a process runs as, looked up in the system's user database. Processes are switched to it with
+ * util-linux's {@code setpriv} (argv only): real and effective ids, no supplementary groups, no capabilities to
+ * inherit, and no way to gain privileges again.
+ */
+public record RunAs(String user, int uid, int gid) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+
+    public RunAs {
+        if (!NAME.matcher(user).matches()) {
+            throw new IllegalArgumentException("not a user name: " + user);
+        }
+    }
+
+    /** The user's ids from {@code getent passwd}; empty when there is no such user. */
+    public static Optional<RunAs> lookup(String user) throws IOException {
+        if (!NAME.matcher(user).matches()) {
+            throw new IllegalArgumentException("not a user name: " + user);
+        }
+        List<String> out = new ArrayList<>();
+        try {
+            new CommandRunner(Duration.ofSeconds(10)).run(new Command(List.of("getent", "passwd", user), Path.of("/"), Map.of()), out::add);
+        } catch (CommandFailedException e) {
+            return Optional.empty(); // getent exits 2 for an unknown user
+        }
+        for (String line : out) {
+            String[] f = line.split(":");
+            if (f.length >= 4 && f[0].equals(user)) {
+                return Optional.of(new RunAs(user, Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What goes before a program's argv so it runs as this user. */
+    public List<String> prefix() {
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
+                "--inh-caps=-all", "--no-new-privs"));
+        if (isRoot()) {
+            argv.add("--bounding-set=-all"); // needs CAP_SETPCAP: only a root daemon may drop the bounding set too
+        }
+        argv.add("--");
+        return argv;
+    }
+
+    /** Makes {@code file} this user's, readable and writable by it alone (and by root). */
+    public void own(Path file) throws IOException {
+        Files.setAttribute(file, "unix:uid", uid);
+        Files.setAttribute(file, "unix:gid", gid);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwx------" : "rw-------"));
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+}
