@@ -68,7 +68,8 @@ class InstanceUserComponentTest {
         Path bobWork = Files.createDirectories(dir.resolve("bob"));
         alice.own(aliceWork);
         bob.own(bobWork);
-        try (Supervisor supervisor = new Supervisor(dir.resolve("instances.json"))) {
+        Supervisor supervisor = new Supervisor(dir.resolve("instances.json"));
+        try {
             InstanceInfo b = supervisor.start(new InstanceSpec("bob", "r1", bobWork.toString(), List.of("sleep", "300"), ENV, 1,
                     dir.resolve("bob.log").toString(), BOB));
             // alice's instance tries what a hostile app would: read bob's config, signal bob's process
@@ -91,7 +92,9 @@ class InstanceUserComponentTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
             assertEquals(Integer.toString(bob.uid()), uidOf(b.pid()));
             assertEquals(Integer.toString(alice.uid()), uidOf(a.pid()));
-            supervisor.stopAll(Duration.ofSeconds(5));
+        } finally {
+            supervisor.stopAll(Duration.ofSeconds(5)); // a failed assertion must not leave the users' processes behind
+            supervisor.close();
         }
     }
 
