@@ -2,6 +2,7 @@ package dev.sortie.app;
 
 import dev.sortie.config.AppSettings;
 import dev.sortie.config.SortieHome;
+import dev.sortie.deploy.AppUsers;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.ManagedNginx;
@@ -42,6 +43,7 @@ public final class AppAdmin {
         if (!repair) {
             effective.save(home.appSettings(app));
         }
+        new AppUsers(home, sortie.server()).ensure(app);
     }
 
     /** Applies {@code key=value} to the app's settings and reinstalls its hook to match; returns the new settings. */
@@ -100,6 +102,7 @@ public final class AppAdmin {
                 }
             }
             DirTree.delete(dir); // the lock file last: its lock is released when the channel closes
+            new AppUsers(sortie.home(), sortie.server()).remove(app);
         }
     }
 

@@ -45,7 +45,8 @@ public final class ConfigLoader {
     }
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
-        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs"));
+        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
+                "app_users"));
         ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
         Long maxSize = logs.size("max_size");
@@ -60,7 +61,8 @@ public final class ConfigLoader {
                 top.duration("stop_timeout"),
                 top.duration("standby"),
                 top.integer("keep_releases", 1, 1000),
-                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)));
+                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)),
+                null, null, null, top.bool("app_users"));
     }
 
     private static AppSettings settings(YamlDocument doc, Problems problems) {

@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param acme        the ACME server that issues certificates for apps with {@code tls: auto}
  * @param tls         a certificate and key to serve every app's HTTPS with, instead of ACME; null: none
  * @param ssh         SSH access: where {@code sortie ssh-keys} keeps its authorized_keys lines
+ * @param appUsers    run each app's instances as its own Unix user {@code sortie-<app>}, made by Sortie, with its config,
+ *                    releases and logs its own (needs a daemon running as root; default false)
  */
 public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
-        Acme acme, TlsFiles tls, Ssh ssh) {
+        Acme acme, TlsFiles tls, Ssh ssh, Boolean appUsers) {
 
     public ServerConfig {
         nginx = nginx == null ? Nginx.DEFAULT : nginx;
@@ -28,14 +30,20 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
         logs = logs == null ? Logs.DEFAULT : logs;
         acme = acme == null ? Acme.DEFAULT : acme;
         ssh = ssh == null ? Ssh.DEFAULT : ssh;
+        appUsers = appUsers != null && appUsers;
+    }
+
+    public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
+            Acme acme, TlsFiles tls, Ssh ssh) {
+        this(nginx, drain, stopTimeout, standby, keepReleases, logs, acme, tls, ssh, null);
     }
 
     public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs) {
-        this(nginx, drain, stopTimeout, standby, keepReleases, logs, null, null, null);
+        this(nginx, drain, stopTimeout, standby, keepReleases, logs, null, null, null, null);
     }
 
     public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout) {
-        this(nginx, drain, stopTimeout, null, null, null, null, null, null);
+        this(nginx, drain, stopTimeout, null, null, null, null, null, null, null);
     }
 
     /**

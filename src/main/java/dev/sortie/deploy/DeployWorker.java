@@ -141,6 +141,7 @@ public final class DeployWorker {
         } catch (ConfigException e) {
             return abort(journal, null, e.getMessage());
         }
+        new AppUsers(home, server).ensure(app);
         Path buildDir = home.buildsDir(app).resolve(releaseId);
         deleteQuietly(home.buildsDir(app), journal); // builds of earlier deploys; we hold the lock, so none is in use
         repo.checkout(queued.commit(), buildDir);
@@ -216,6 +217,7 @@ public final class DeployWorker {
         } catch (ConfigException e) {
             return abort(journal, null, e.getMessage());
         }
+        new AppUsers(home, server).ensure(app);
         Path buildDir = home.buildsDir(app).resolve(releaseId);
         deleteQuietly(home.buildsDir(app), journal);
         repo.checkout(source.commit(), buildDir);

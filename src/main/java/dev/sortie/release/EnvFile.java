@@ -103,6 +103,19 @@ public final class EnvFile {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+        if (Files.exists(file)) {
+            // the app's user owns its config when apps are kept apart: a rewrite keeps the owner (only root can chown)
+            Object uid = Files.getAttribute(file, "unix:uid");
+            Object gid = Files.getAttribute(file, "unix:gid");
+            if (!uid.equals(Files.getAttribute(tmp, "unix:uid")) || !gid.equals(Files.getAttribute(tmp, "unix:gid"))) {
+                try {
+                    Files.setAttribute(tmp, "unix:uid", uid);
+                    Files.setAttribute(tmp, "unix:gid", gid);
+                } catch (IOException e) {
+                    // not root: the file becomes ours, as it was before apps had users
+                }
+            }
+        }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

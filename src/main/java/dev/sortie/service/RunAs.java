@@ -29,6 +29,18 @@ public record RunAs(String user, int uid, int gid) {
         }
     }
 
+    /**
+     * The Unix user an app's processes run as when the server keeps apps apart: {@code sortie-<app>}, or for a long
+     * name its first 16 characters and a hash (user names are at most 32 characters).
+     */
+    public static String userFor(String app) {
+        String name = "sortie-" + app;
+        if (name.length() <= 32) {
+            return name;
+        }
+        return "sortie-" + app.substring(0, 16) + "-" + String.format("%08x", app.hashCode());
+    }
+
     /** The user's ids from {@code getent passwd}; empty when there is no such user. */
     public static Optional<RunAs> lookup(String user) throws IOException {
         if (!NAME.matcher(user).matches()) {

@@ -10,6 +10,7 @@ import dev.sortie.service.FreePort;
 import dev.sortie.service.HttpWait;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.InstanceSpec;
+import dev.sortie.service.RunAs;
 import dev.sortie.service.ListeningPorts;
 import dev.sortie.service.ServiceBackend;
 import java.io.IOException;
@@ -85,7 +86,8 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
                 throw new StepFailure(e.getMessage());
             }
             ctx.changes().startingInstance(name, port, InstanceSpec.masked(argv, env), release.run(), null);
-            return backend.start(new InstanceSpec(ctx.app(), name, workDir.toString(), argv, env, port, log.toString()));
+            String user = ctx.server().appUsers() ? RunAs.userFor(ctx.app()) : null;
+            return backend.start(new InstanceSpec(ctx.app(), name, workDir.toString(), argv, env, port, log.toString(), user));
         } catch (IOException e) {
             throw new StepFailure("could not start the new release: " + e.getMessage());
         }
