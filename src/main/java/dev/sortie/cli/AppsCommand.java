@@ -2,6 +2,7 @@ package dev.sortie.cli;
 
 import dev.sortie.app.AppAdmin;
 import dev.sortie.app.Deploys;
+import dev.sortie.app.StoredDeploys;
 import dev.sortie.app.Sortie;
 import dev.sortie.config.AppName;
 import dev.sortie.config.AppSettings;
@@ -108,7 +109,8 @@ final class AppsCommand implements Runnable {
             for (String app : apps) {
                 Optional<String> live = sortie.releases(app).currentId();
                 String url = live.isEmpty() ? "-" : Homes.liveConfig(sortie, app).map(c -> sortie.url(app, c)).orElse("-");
-                out.printf("%-24s %-28s %s%n", app, live.orElse("(not deployed)"), url);
+                boolean stopped = new StoredDeploys(sortie).stopped(app);
+                out.printf("%-24s %-28s %s%n", app, live.orElse("(not deployed)"), stopped ? "(stopped: sortie start " + app + ")" : url);
             }
             return ExitCodes.OK;
         }

@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor implements AutoCloseable {
 
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How soon the first crash of an instance that had been up is restarted. */
+    static final Duration FIRST_RESTART = Duration.ofMillis(100);
     /** An instance that stayed up this long is healthy again: its next crash restarts after the shortest backoff. */
     static final Duration STABLE_AFTER = Duration.ofSeconds(30);
     /** TERM-to-KILL timeout for a stopping record that does not say (none should). */
@@ -546,7 +548,7 @@ public final class Supervisor implements AutoCloseable {
                 m.phase = Phase.RESTARTING;
                 m.publish();
                 note(Path.of(m.spec.logFile()), (m.lastExit == null ? "exited" : "exited with code " + m.lastExit) + "; restarting in "
-                        + backoff.toSeconds() + "s");
+                        + (backoff.toMillis() < 1000 ? backoff.toMillis() + "ms" : backoff.toSeconds() + "s"));
                 schedule(() -> restart(m), backoff);
             }
         }
@@ -555,9 +557,15 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** 1s, 2s, 4s, ... up to a minute. */
+    /**
+     * The first crash of an instance that had been up is restarted after {@link #FIRST_RESTART} (a single instance's
+     * traffic gets 502s until it is back), then 1s, 2s, 4s, ... up to a minute while it keeps crashing.
+     */
     static Duration backoff(int crashesInARow) {
-        long seconds = 1L << Math.min(Math.max(crashesInARow - 1, 0), 6);
+        if (crashesInARow <= 1) {
+            return FIRST_RESTART;
+        }
+        long seconds = 1L << Math.min(crashesInARow - 2, 6);
         return seconds > MAX_BACKOFF.toSeconds() ? MAX_BACKOFF : Duration.ofSeconds(seconds);
     }
 

@@ -226,6 +226,7 @@ class DayTwoE2ETest {
         Await.until("the app's names answer 404", () -> status("/").equals("404"));
         String stopped = live();
         Await.until("its instances are gone", () -> pidsOf(stopped).isEmpty());
+        assertTrue(sortie.sortie("apps", "list").assertOk().output().contains("(stopped: sortie start " + APP + ")"));
         sortie.sortie("server", "stop").assertOk();
         sortie.sortie("server", "start").assertOk();
         Thread.sleep(500);
