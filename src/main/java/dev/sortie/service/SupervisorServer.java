@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,19 @@ public final class SupervisorServer implements AutoCloseable {
     public interface Extension {
         /** The result of {@code op}, or empty when this extension does not know it. */
         Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException;
+
+        /**
+         * The result of {@code op} asked for by an app's own process over the app socket; {@code app} is the app its
+         * Unix user belongs to. By default nothing: an extension allows an app's processes only what it says here.
+         */
+        default Optional<JsonNode> handleForApp(String app, String op, JsonNode args) throws IOException, InterruptedException {
+            return Optional.empty();
+        }
+    }
+
+    /** Which app, if any, a connecting Unix user acts for on the app socket. */
+    public interface AppOfUser {
+        Optional<String> appOf(String user);
     }
 
     private final Path socket;
@@ -45,6 +59,10 @@ public final class SupervisorServer implements AutoCloseable {
     private ServerSocketChannel channel;
     private volatile Extension extension = (op, args) -> Optional.empty();
     private FileChannel lockChannel;
+    /** The socket an app's own processes (its deploy worker) reach, each limited to its app; null: none. */
+    private Path appSocket;
+    private AppOfUser appOfUser;
+    private ServerSocketChannel appChannel;
     /** Whether this server bound the socket; one that found another server running must not remove that server's files. */
     private boolean bound;
 
@@ -99,6 +117,16 @@ public final class SupervisorServer implements AutoCloseable {
         this.extension = extension;
     }
 
+    /**
+     * Also listens on {@code socket}, which any local user may connect to (its dir is 0711, the socket 0666): the peer's
+     * Unix user (SO_PEERCRED) decides what it may do: an app's user acts on that app's instances only, anyone else
+     * nothing. Call before {@link #start()}.
+     */
+    public void listenForApps(Path socket, AppOfUser appOfUser) {
+        this.appSocket = socket;
+        this.appOfUser = appOfUser;
+    }
+
     public void start() throws IOException {
         Path dir = socket.getParent();
         Files.createDirectories(dir);
@@ -129,7 +157,93 @@ public final class SupervisorServer implements AutoCloseable {
         for (String line : supervisor.recover()) {
             log(line);
         }
+        if (appSocket != null) {
+            Files.createDirectories(appSocket.getParent());
+            Files.setPosixFilePermissions(appSocket.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+            Files.deleteIfExists(appSocket);
+            appChannel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            appChannel.bind(UnixDomainSocketAddress.of(appSocket));
+            Files.setPosixFilePermissions(appSocket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Thread.ofPlatform().name("sortie-accept-apps").start(this::acceptApps);
+        }
         Thread.ofPlatform().name("sortie-accept").start(this::acceptLoop);
+    }
+
+    private void acceptApps() {
+        while (appChannel.isOpen()) {
+            try {
+                SocketChannel client = appChannel.accept();
+                Thread.ofVirtual().start(() -> serveApp(client));
+            } catch (IOException e) {
+                if (appChannel.isOpen()) {
+                    LOG.warn("accept on the app socket failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** A request on the app socket: the peer's user names the one app it may act for, or it may do nothing. */
+    private void serveApp(SocketChannel client) {
+        try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
+            SupervisorProtocol.Response response;
+            try {
+                String user = client.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+                Optional<String> app = appOfUser.appOf(user);
+                byte[] bytes = in.readAllBytes();
+                if (bytes.length == 0) {
+                    return;
+                }
+                var request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
+                if (app.isEmpty()) {
+                    log("refused " + request.op() + " from user " + user + " on the app socket: not an app's user");
+                    response = SupervisorProtocol.Response.error("user " + user + " is not an app's user: nothing is allowed");
+                } else {
+                    response = handleForApp(app.get(), request);
+                }
+            } catch (IOException | RuntimeException e) {
+                response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response = SupervisorProtocol.Response.error("the sortie server is shutting down");
+            }
+            out.write(SupervisorProtocol.JSON.writeValueAsBytes(response));
+            out.flush();
+        } catch (IOException e) {
+            LOG.warn("app connection failed: {}", e.getMessage());
+        }
+    }
+
+    /** What an app's process may ask: about its own app's instances, and what the extension allows it. */
+    private SupervisorProtocol.Response handleForApp(String app, SupervisorProtocol.Request r) throws IOException, InterruptedException {
+        String op = r.op() == null ? "" : r.op();
+        boolean own = app.equals(r.app());
+        return switch (op) {
+            case "ping" -> new SupervisorProtocol.Response(true, null, ProcessHandle.current().pid(), null);
+            case "list" -> new SupervisorProtocol.Response(true, null, null,
+                    supervisor.list().stream().filter(i -> i.app().equals(app)).toList());
+            case "start" -> {
+                InstanceSpec s = r.spec();
+                if (s == null || !app.equals(s.app())) {
+                    yield refused(app, r);
+                }
+                // the app's processes run as its user, whatever the request says
+                InstanceInfo info = supervisor.start(new InstanceSpec(s.app(), s.release(), s.workDir(), s.argv(), s.env(), s.port(),
+                        s.logFile(), RunAs.userFor(app)));
+                log("started " + info.app() + " " + info.release() + " pid " + info.pid() + " port " + info.port() + " (for its app)");
+                yield new SupervisorProtocol.Response(true, null, info.pid(), List.of(info));
+            }
+            case "stop", "retire", "take_over" -> own ? handle(r) : refused(app, r);
+            case "shutdown" -> refused(app, r);
+            default -> extension.handleForApp(app, op, r.args())
+                    .map(result -> new SupervisorProtocol.Response(true, null, null, null, result))
+                    .orElseGet(() -> refused(app, r));
+        };
+    }
+
+    private SupervisorProtocol.Response refused(String app, SupervisorProtocol.Request r) {
+        log("refused " + r.op() + (r.app() == null ? "" : " of " + r.app()) + " asked by app " + app + "'s user");
+        return SupervisorProtocol.Response.error(app + "'s processes may not " + r.op() + (r.app() == null || r.app().equals(app) ? ""
+                : " anything of " + r.app()));
     }
 
     /** Blocks until a shutdown request has stopped every instance. */
@@ -227,6 +341,10 @@ public final class SupervisorServer implements AutoCloseable {
         try {
             if (channel != null) {
                 channel.close();
+            }
+            if (appChannel != null) {
+                appChannel.close();
+                Files.deleteIfExists(appSocket);
             }
             if (bound) {
                 Files.deleteIfExists(socket);
