@@ -45,9 +45,9 @@ public final class StoredDeploys {
     public String rollback(String app, String target, String by) throws IOException {
         deploys.requireApp(app);
         ReleaseStore store = sortie.releases(app);
-        List<ReleaseRecord> records = store.list();
+        List<ReleaseRecord> records = store.history(); // pruned ones too, so asking for one says it was pruned
         Optional<String> current = store.currentId();
-        List<ReleaseRecord> candidates = rollbackTargets(records, current.orElse(null), store);
+        List<ReleaseRecord> candidates = rollbackTargets(store.list(), current.orElse(null), store);
         ReleaseRecord chosen;
         if (target == null) {
             chosen = candidates.stream().findFirst().orElseThrow(() -> new NotDeployable("no earlier release of " + app
@@ -81,12 +81,24 @@ public final class StoredDeploys {
      * and is not the current one, newest first by when it went live.
      */
     static List<ReleaseRecord> rollbackTargets(List<ReleaseRecord> records, String current, ReleaseStore store) {
+        Optional<ReleaseRecord> live = records.stream().filter(r -> r.id().equals(current)).findFirst();
         return records.stream()
                 .filter(ReleaseRecord::isLive)
                 .filter(r -> !r.id().equals(current))
+                .filter(r -> live.isEmpty() || !sameCodeAndConfig(r, live.get())) // a restart's previous release is the same one
                 .filter(r -> Files.isDirectory(store.dir(r.id()).resolve(ReleaseStore.APP_DIR)))
                 .sorted(Comparator.comparing(ReleaseRecord::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())))
                 .toList();
+    }
+
+    /** Whether two releases run the same build with the same config: going back from one to the other changes nothing. */
+    static boolean sameCodeAndConfig(ReleaseRecord a, ReleaseRecord b) {
+        return build(a).equals(build(b)) && a.configHash() != null && a.configHash().equals(b.configHash());
+    }
+
+    /** The release whose files a release runs: itself for a build. */
+    private static String build(ReleaseRecord r) {
+        return r.source() == null ? r.id() : r.source();
     }
 
     private static String listing(String app, List<ReleaseRecord> candidates) {

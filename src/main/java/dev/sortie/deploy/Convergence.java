@@ -122,7 +122,10 @@ public final class Convergence {
                     case Reconciler.Action.RecordFailure r -> store.writeRecord(record(store, deploy, ReleaseRecord.FAILED,
                             r.step() == null ? null : r.step().id(), r.reason()));
                     case Reconciler.Action.RecordLive r -> store.writeRecord(record(store, deploy, ReleaseRecord.LIVE, null, null));
-                    case Reconciler.Action.SwitchCurrent r -> store.switchCurrent(deploy.deployId());
+                    case Reconciler.Action.SwitchCurrent r -> {
+                        store.switchCurrent(deploy.deployId());
+                        Files.deleteIfExists(home.appDir(app).resolve("stopped")); // as the worker does: a live release serves
+                    }
                     case Reconciler.Action.RetireOthers r -> DeployWorker.retireOthers(app, deploy.deployId(), server, backend, journal);
                     case Reconciler.Action.FinishLive r -> journal.appendDurably(new DeployEvent.Live(app, deploy.deployId(), liveUrl(deploy)));
                     case Reconciler.Action.FinishFailed f -> {

@@ -62,6 +62,8 @@ public final class DeployWorker {
     /** The hooks-cache entry this deploy's hooks came from, and their names; null and empty without hooks. */
     private String hooksHash;
     private List<String> hooksRan = List.of();
+    /** A stored deploy: the hash of the app's config file when it started, so a rollback does not undo a change made meanwhile. */
+    private String appEnvAtStart;
 
     /** @param url the URL an app with this config answers on, for the live line */
     public DeployWorker(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, Path jdkHome,
@@ -186,14 +188,23 @@ public final class DeployWorker {
         ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
         Optional<ReleaseRecord> previous = store.currentRecord();
         Instant started = Instant.now();
-        Optional<ReleaseRecord> found = queued.source() == null ? Optional.empty() : store.read(queued.source());
-        journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId,
-                previous.map(ReleaseRecord::id).orElse(null)));
+        // a rollback runs the release it names; a config change or restart runs what is live NOW (a push that went
+        // live while this one waited must not be undone by it)
+        boolean rollback = DeployQueue.ROLLBACK.equals(queued.kind());
+        String sourceId = rollback ? queued.source() : previous.map(ReleaseRecord::id).orElse(null);
+        Optional<ReleaseRecord> found = sourceId == null ? Optional.empty() : store.read(sourceId);
+        journal.appendDurably(new DeployEvent.Started(app, found.map(ReleaseRecord::commit).orElse(queued.commit()),
+                found.map(ReleaseRecord::branch).orElse(queued.branch()), releaseId, previous.map(ReleaseRecord::id).orElse(null)));
+        if (!rollback && sourceId != null && !sourceId.equals(queued.source())) {
+            journal.accept(new DeployEvent.Notice(app + ": " + sourceId + " went live while this " + queued.kind()
+                    + " waited (it was asked for on " + queued.source() + "); it runs " + sourceId));
+        }
         if (found.isEmpty() || !found.get().isLive()) {
-            return abort(journal, null, "release " + queued.source() + " of " + app + " cannot run again: "
+            return abort(journal, null, "release " + (sourceId == null ? "(none live)" : sourceId) + " of " + app + " cannot run again: "
                     + (found.isEmpty() ? "it has no record" : "it never went live") + " (see: sortie releases " + app + ")");
         }
         ReleaseRecord source = found.get();
+        appEnvAtStart = EnvFile.hash(EnvFile.read(home.envFile(app)));
         Map<String, String> env;
         if (DeployQueue.CONFIG.equals(queued.kind())) {
             env = appEnv(app, journal);
@@ -248,15 +259,16 @@ public final class DeployWorker {
     private Result runPipeline(DeployState queued, DeployContext ctx, ProjectHooks hooks, List<Step<DeployContext>> steps, Instant started,
             Journal journal) throws IOException {
         UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
-        PipelineRunner.Outcome outcome = new PipelineRunner<>(steps, hookAdapter, journal).run(ctx);
+        ConfigMask events = new ConfigMask(journal, ctx.appEnv());
+        PipelineRunner.Outcome outcome = new PipelineRunner<>(steps, hookAdapter, events).run(ctx);
         return switch (outcome) {
             case PipelineRunner.Outcome.Completed done -> {
                 Optional<String> gone = pusherGone(queued, journal);
                 yield gone.isPresent() ? abort(journal, StepId.RUN_BOTS, gone.get()) : commit(ctx, queued, started, done, journal);
             }
             case PipelineRunner.Outcome.Failed failed -> {
-                hookAdapter.onFailure(ctx, failed.step(), failed.failure(), journal);
-                yield abort(journal, failed.step(), failed.failure().getMessage());
+                hookAdapter.onFailure(ctx, failed.step(), failed.failure(), events);
+                yield abort(journal, failed.step(), events.text(failed.failure().getMessage()));
             }
         };
     }
@@ -301,16 +313,19 @@ public final class DeployWorker {
             throws IOException {
         journal.appendDurably(new DeployEvent.Committing(ctx.releaseId()));
         ReleaseStore store = ctx.services().releases();
-        if (!DeployQueue.ofStoredRelease(ctx.facts().kind())) {
-            store.writeEnv(ctx.releaseId(), ctx.appEnv());
-        }
         store.writeRecord(record(ctx, queued, started, done, DeployState.of(Journal.read(home.journal(ctx.app(), queued.deployId())))
                 .orElse(queued)));
         store.switchCurrent(ctx.releaseId());
         Files.deleteIfExists(home.appDir(ctx.app()).resolve("stopped")); // a stopped app serves again once a release goes live
         if (DeployQueue.ROLLBACK.equals(ctx.facts().kind())) {
-            // a rollback restores the config too: later config changes start from the release that is live
-            EnvFile.write(home.envFile(ctx.app()), ctx.appEnv(), "config vars of " + ctx.app() + ": change them with sortie config set");
+            // a rollback restores the config too, so later config changes start from the release that is live; unless the
+            // config was changed while it ran: that change is kept (its own config deploy is queued behind this one)
+            if (EnvFile.hash(EnvFile.read(home.envFile(ctx.app()))).equals(appEnvAtStart)) {
+                EnvFile.write(home.envFile(ctx.app()), ctx.appEnv(), "config vars of " + ctx.app() + ": change them with sortie config set");
+            } else {
+                journal.accept(new DeployEvent.Notice("the app's config changed while this rollback ran: it is kept, not replaced by "
+                        + ctx.facts().source() + "'s"));
+            }
         }
         retireOthers(ctx.app(), ctx.releaseId(), ctx.previous().map(ReleaseRecord::id).orElse(null), standby(ctx), server, backend, journal);
         new ReleaseRetention(home, server).afterLive(ctx.app(), backend, journal);

@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -55,7 +58,14 @@ public final class ReleaseRetention {
         Optional<String> current = store.currentId();
         // instances are named <release>~k past the first; a standby taken over by a rollback runs from its source's dir
         Set<String> protect = running.stream().map(InstanceInfo::releaseOf).collect(Collectors.toCollection(HashSet::new));
-        records.stream().filter(r -> protect.contains(r.id()) && r.source() != null).map(ReleaseRecord::source).toList().forEach(protect::add);
+        // the chain: a standby taken over twice still runs from its first release's dir
+        Map<String, String> sourceOf = new HashMap<>();
+        records.stream().filter(r -> r.source() != null).forEach(r -> sourceOf.put(r.id(), r.source()));
+        for (String id : List.copyOf(protect)) {
+            for (String s = sourceOf.get(id); s != null && protect.add(s); s = sourceOf.get(s)) {
+                // each source of a running release, back to the one its files were built in
+            }
+        }
         var unrecorded = store.unrecorded();
         unrecorded.stream().filter(id -> !finished(app, id)).forEach(protect::add);
         Retention.Plan plan = Retention.plan(records, unrecorded, current, ReleaseStatuses.previous(records, current, pruned), protect,

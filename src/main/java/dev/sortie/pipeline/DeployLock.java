@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -21,12 +23,20 @@ public final class DeployLock implements AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    /**
+     * One lock per file within this JVM, taken before the file lock: a JVM cannot wait on its own file lock (a second
+     * {@code FileChannel.lock} there throws OverlappingFileLockException), and the daemon takes it from several threads.
+     */
+    private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Semaphore local;
 
-    private DeployLock(FileChannel channel, FileLock lock) {
+    private DeployLock(FileChannel channel, FileLock lock, Semaphore local) {
         this.channel = channel;
         this.lock = lock;
+        this.local = local;
     }
 
     /**
@@ -37,7 +47,23 @@ public final class DeployLock implements AutoCloseable {
      */
     public static DeployLock acquire(Path file, String holder, Consumer<String> waiting) throws IOException {
         Files.createDirectories(file.getParent());
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Semaphore local = IN_JVM.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Semaphore(1)); // not owned by a thread
+        if (!local.tryAcquire()) {
+            waiting.accept(describeHolder(file));
+            try {
+                local.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the deploy lock " + file);
+            }
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            local.release();
+            throw e;
+        }
         try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
@@ -47,9 +73,10 @@ public final class DeployLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((holder + " since " + TIME.format(Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new DeployLock(channel, lock);
+            return new DeployLock(channel, lock, local);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            local.release();
             throw e;
         }
     }
@@ -69,7 +96,11 @@ public final class DeployLock implements AutoCloseable {
             channel.truncate(0);
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                local.release();
+            }
         }
     }
 }

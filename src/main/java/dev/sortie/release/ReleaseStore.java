@@ -102,9 +102,18 @@ public final class ReleaseStore {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path target = to.resolve(from.relativize(dir).toString());
-                Files.createDirectories(target);
-                Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failed) throws IOException {
+                if (failed != null) {
+                    throw failed;
+                }
+                // after its entries: a read-only directory (0555) must still be filled first
+                Files.setPosixFilePermissions(to.resolve(from.relativize(dir).toString()),
+                        Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
                 return FileVisitResult.CONTINUE;
             }
 

@@ -36,7 +36,7 @@ public record InstanceSpec(
     }
 
     /** Environment variables Sortie itself sets, whose values are no secret. */
-    private static final Set<String> NOT_SECRET = Set.of("PORT", "SERVER_PORT", "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
+    private static final Set<String> NOT_SECRET = Set.of("PORT", "SERVER_PORT", "QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT", "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
             "TZ", "JAVA_HOME", "MAVEN_OPTS", "SORTIE_APP", "SORTIE_RELEASE", "SORTIE_COMMIT");
 
     /** The argv as logs may show it: wherever a config value was expanded into it, the variable's name instead. */

@@ -316,7 +316,10 @@ public final class SupervisorServer implements AutoCloseable {
             }
             case "take_over" -> {
                 // release is "FROM>TO": the protocol's one release field carries both names of the renamed record
-                String[] names = r.release().split(">", 2);
+                String[] names = r.release() == null ? new String[0] : r.release().split(">", 2);
+                if (names.length != 2 || names[0].isEmpty() || names[1].isEmpty()) {
+                    yield SupervisorProtocol.Response.error("take_over needs FROM>TO in release, got " + r.release());
+                }
                 Optional<InstanceInfo> taken = supervisor.takeOver(r.app(), names[0], names[1]);
                 taken.ifPresent(i -> log("took over " + r.app() + " " + names[0] + " as " + names[1] + " pid " + i.pid()));
                 yield new SupervisorProtocol.Response(true, null, null, taken.map(List::of).orElse(List.of()));

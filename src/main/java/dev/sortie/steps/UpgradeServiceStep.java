@@ -38,6 +38,14 @@ public final class UpgradeServiceStep implements Step<DeployContext> {
         ServiceBackend backend = ctx.services().backend();
         StepOutput.ReleaseCopied release = ctx.release().orElseThrow(() -> new StepFailure("copy_release did not run"));
         int count = ctx.config().instances();
+        try {
+            if (ctx.services().releases().readEnv(ctx.releaseId()).isEmpty()) {
+                // before any instance starts, so whatever becomes of the deploy, its release has the config it ran with
+                ctx.services().releases().writeEnv(ctx.releaseId(), ctx.appEnv());
+            }
+        } catch (IOException e) {
+            throw new StepFailure("cannot write the release's config snapshot: " + e.getMessage());
+        }
         List<InstanceInfo> up = new ArrayList<>(takeOverStandby(ctx, backend, count));
         if (!up.isEmpty()) {
             output.accept("took over the standby " + (up.size() == 1 ? "instance" : up.size() + " instances") + " of "
