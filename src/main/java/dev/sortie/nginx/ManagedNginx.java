@@ -52,6 +52,12 @@ public final class ManagedNginx implements Nginx {
     }
 
     @Override
+    public Optional<String> appOfSiteFile(String fileName) {
+        return fileName.endsWith(".conf") && !fileName.startsWith(".")
+                ? Optional.of(fileName.substring(0, fileName.length() - ".conf".length())) : Optional.empty();
+    }
+
+    @Override
     public String listenAddress() {
         return listenAddress(config);
     }

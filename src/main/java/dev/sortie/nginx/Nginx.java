@@ -17,6 +17,9 @@ public sealed interface Nginx permits ManagedNginx, SystemNginx {
     /** An app's site file name in {@link #sitesDir()}. */
     String siteFileName(String app);
 
+    /** The app whose site a file in {@link #sitesDir()} is, by its name; empty for a file that is not an app's site. */
+    Optional<String> appOfSiteFile(String fileName);
+
     /** {@code $SORTIE_HOME/templates}: a template there is used instead of the bundled one of the same name. */
     Path templatesDir();
 

@@ -49,6 +49,11 @@ public final class SiteSwitch {
         return nginx.sitesDir().resolve(nginx.siteFileName(app));
     }
 
+    /** The app whose site a file in the sites directory is; empty for any other file (in nginx mode system, the system's). */
+    public Optional<String> appOfSiteFile(String fileName) {
+        return nginx.appOfSiteFile(fileName);
+    }
+
     /** The site text for an app's release on one upstream port, with no options of the app's own. */
     public String render(String app, String release, List<String> domains, int upstreamPort) {
         return render(app, release, domains, List.of(upstreamPort), SiteOptions.NONE);

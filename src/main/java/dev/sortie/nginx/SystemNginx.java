@@ -73,6 +73,16 @@ public final class SystemNginx implements Nginx {
         return PREFIX + "-" + app + ".conf";
     }
 
+    /** Only {@code sortie-APP.conf} is an app's: every other file there is the system's. */
+    @Override
+    public Optional<String> appOfSiteFile(String fileName) {
+        String start = PREFIX + "-";
+        if (!fileName.startsWith(start) || !fileName.endsWith(".conf") || fileName.length() <= start.length() + ".conf".length()) {
+            return Optional.empty();
+        }
+        return Optional.of(fileName.substring(start.length(), fileName.length() - ".conf".length()));
+    }
+
     @Override
     public Path templatesDir() {
         return home.resolve("templates");
