@@ -64,7 +64,8 @@ pid1() { cat /proc/1/comm 2>/dev/null || echo unknown; }
 # Runs a command as the sortie user with the capability to bind ports below 1024 (what sortie.service grants), the way
 # the unit would: its home, a plain environment. Under --root there is no sortie user: the command runs as whoever runs this.
 as_sortie() {
-  local env=(env -i "PATH=$prefix/bin:/usr/local/bin:/usr/bin:/bin" "SORTIE_HOME=$sortie_home" "LANG=${LANG:-C.UTF-8}")
+  local env=(env -i "PATH=$prefix/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "SORTIE_HOME=$sortie_home"
+    "LANG=${LANG:-C.UTF-8}")
   if [ -n "$root" ]; then
     "${env[@]}" "HOME=${HOME:-/root}" "$@"
   else
@@ -293,13 +294,16 @@ if [ "$system" = 1 ]; then
   chmod 0700 "$sortie_home/run"
   touch "$sortie_home/run/server.log"
   if [ ! -f "$sortie_home/sortie.yml" ]; then
-    # a server answers on every address, on the standard ports (the unit grants the capability to bind them)
+    # a server answers on every address, on the standard ports (the unit grants the capability to bind them); nginx by
+    # its full path, as a daemon started from an SSH session (whose PATH has no sbin) finds it too
+    nginx_bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
     cat > "$sortie_home/sortie.yml" <<YAML
 # The server's config, written by install.sh --system (README: Installing on a server); yours to edit, kept on reinstall.
 nginx:
   listen: 0.0.0.0
   port: 80
   https_port: 443
+  binary: $nginx_bin
 YAML
     say "wrote $sortie_home/sortie.yml (nginx on 0.0.0.0, ports 80 and 443)"
   fi

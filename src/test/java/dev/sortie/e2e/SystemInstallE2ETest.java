@@ -93,7 +93,7 @@ class SystemInstallE2ETest {
 
         // the server's config: every address, the standard ports
         ServerConfig.Nginx nginx = ConfigLoader.loadServer(home.resolve("sortie.yml")).nginx();
-        assertEquals(new ServerConfig.Nginx("0.0.0.0", 80, "nginx", "managed", null, 443), nginx);
+        assertEquals(new ServerConfig.Nginx("0.0.0.0", 80, Requirements.nginx(), "managed", null, 443), nginx);
 
         // the unit
         String text = Files.readString(unit);
