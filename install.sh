@@ -5,28 +5,103 @@
 #   ./install.sh --prefix DIR    install into DIR/bin, DIR/lib/sortie and DIR/share/sortie
 #   ./install.sh --no-build      install the jar already built in target/ (used by the test suite)
 #   ./install.sh --no-cds        skip building the class-data-sharing archives (faster install, slower pushes)
+#   ./install.sh --system        as root: a server install: the sortie user, SORTIE_HOME=/var/lib/sortie, sortie.service
+#   ./install.sh --uninstall     undo --system: stop the daemon and its apps, remove the unit, the launcher and lib
+#                                (/var/lib/sortie stays; --purge removes it and the sortie user too)
+#   --root DIR                   with --system or --uninstall: every file under DIR instead of /, no useradd or systemctl
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=""
 build=1
 cds=1
+system=0
+uninstall=0
+purge=0
+root=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
     --no-build) build=0; shift ;;
     --no-cds) cds=0; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --system) system=1; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    --purge) purge=1; shift ;;
+    --root) root=${2:?--root needs a directory}; shift 2 ;;
+    --root=*) root=${1#--root=}; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
+
+say() { printf '%s\n' "install.sh: $*"; }
+die() { printf '%s\n' "install.sh: $*" >&2; exit 1; }
+
+# The system install (README: Installing on a server). Everything it writes is under $root (empty: /).
+if [ -n "$root" ]; then
+  [ "$system" = 1 ] || [ "$uninstall" = 1 ] || die "--root goes with --system or --uninstall"
+  case "$root" in /*) ;; *) die "--root needs an absolute directory, got $root" ;; esac
+  case "$root" in *[[:space:]\"\'\\]*) die "--root must not contain spaces, quotes or backslashes (they would need quoting in sortie.service)" ;; esac
+  root=${root%/}
+fi
+[ "$purge" = 0 ] || [ "$uninstall" = 1 ] || die "--purge goes with --uninstall"
+[ "$system" = 0 ] || [ "$uninstall" = 0 ] || die "--system and --uninstall do opposite things; pick one"
+if [ "$system" = 1 ] || [ "$uninstall" = 1 ]; then
+  [ -z "$prefix" ] || die "--system installs into /usr/local (under --root DIR, if given); it takes no --prefix"
+  [ -n "$root" ] || [ "$(id -u)" = 0 ] || die "--system and --uninstall run as root (sudo ./install.sh ...), or with --root DIR"
+  prefix="$root/usr/local"
+  sortie_user=sortie
+  sortie_home="$root/var/lib/sortie"
+  unit="$root/etc/systemd/system/sortie.service"
+fi
 if [ -z "$prefix" ]; then
   if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 fi
 
-say() { printf '%s\n' "install.sh: $*"; }
-die() { printf '%s\n' "install.sh: $*" >&2; exit 1; }
+systemd_booted() { [ -d /run/systemd/system ]; } # sd_booted(3): systemd is PID 1
+pid1() { cat /proc/1/comm 2>/dev/null || echo unknown; }
+# Runs a command as the sortie user with the capability to bind ports below 1024 (what sortie.service grants), the way
+# the unit would: its home, a plain environment. Under --root there is no sortie user: the command runs as whoever runs this.
+as_sortie() {
+  local env=(env -i "PATH=$prefix/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "SORTIE_HOME=$sortie_home"
+    "LANG=${LANG:-C.UTF-8}")
+  if [ -n "$root" ]; then
+    "${env[@]}" "HOME=${HOME:-/root}" "$@"
+  else
+    setpriv --reuid "$sortie_user" --regid "$sortie_user" --init-groups --inh-caps +net_bind_service --ambient-caps +net_bind_service \
+      -- "${env[@]}" "HOME=$sortie_home" "USER=$sortie_user" "LOGNAME=$sortie_user" "$@"
+  fi
+}
+
+if [ "$uninstall" = 1 ]; then
+  if [ -x "$prefix/bin/sortie" ] && [ -d "$sortie_home" ]; then
+    # the daemon first, with every app instance and the managed nginx: sortie.service's KillMode=process leaves those running
+    as_sortie "$prefix/bin/sortie" server stop || say "warning: sortie server stop failed; stopping the service anyway"
+  fi
+  if [ -z "$root" ] && systemd_booted && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now sortie.service 2>/dev/null || true
+  elif [ -z "$root" ]; then
+    say "systemd is not PID 1 here (PID 1 is $(pid1)): no service to stop"
+  fi
+  rm -f "$unit"
+  if [ -z "$root" ] && systemd_booted && command -v systemctl >/dev/null 2>&1; then systemctl daemon-reload; fi
+  rm -rf "$prefix/lib/sortie" "$prefix/share/sortie"
+  rm -f "$prefix/bin/sortie"
+  say "removed $unit, $prefix/bin/sortie, $prefix/lib/sortie and $prefix/share/sortie"
+  if [ "$purge" = 1 ]; then
+    rm -rf "$sortie_home"
+    if [ -n "$root" ]; then
+      say "--root: not running userdel $sortie_user"
+    elif id -u "$sortie_user" >/dev/null 2>&1; then
+      userdel "$sortie_user" && say "removed the $sortie_user user"
+    fi
+    say "purged $sortie_home: every app, release, config var and log is gone"
+  else
+    say "kept $sortie_home (apps, releases, config vars, logs) and the $sortie_user user; ./install.sh --uninstall --purge removes them"
+  fi
+  exit 0
+fi
 
 java_major() { # prints the major version of the java at $1, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
@@ -110,11 +185,17 @@ else
   cds_ext=jsa cds_train=-XX:ArchiveClassesAtExit cds_use=-XX:SharedArchiveFile cds_quiet="-Xlog:cds*=off"
 fi
 # The launcher. A git hook (or any other command) starts with the archive of its kind.
+launcher_home=""
+if [ "$system" = 1 ]; then # the system install's commands, git hooks and SSH sessions use its home unless told otherwise
+  launcher_home="
+SORTIE_HOME=\${SORTIE_HOME:-$(q "$sortie_home")}
+export SORTIE_HOME"
+fi
 cat > "$bin/sortie.tmp" <<LAUNCHER
 #!/bin/sh
 # sortie launcher, written by install.sh from $here
 SORTIE_LAUNCHER=$(q "$bin/sortie")
-export SORTIE_LAUNCHER
+export SORTIE_LAUNCHER$launcher_home
 case "\${1:-}" in
   git-hook) kind=git-hook ;;
   *) kind=cli ;;
@@ -197,6 +278,69 @@ if [ "$cds" = 1 ]; then
   train_cds || say "warning: could not build the class-data-sharing archives"
 fi
 say "installed $bin/sortie ($("$bin/sortie" --version))"
+
+# The server: the sortie user, its home, the daemon's unit, and the daemon started.
+if [ "$system" = 1 ]; then
+  if [ -n "$root" ]; then
+    say "--root $root: not creating the $sortie_user user (useradd) nor running systemctl; files are written under $root"
+  elif ! id -u "$sortie_user" >/dev/null 2>&1; then
+    # /bin/sh: the SSH access's authorized_keys lines run a forced command (restrict,command=...) through the user's shell
+    useradd --system --user-group --home-dir "$sortie_home" --no-create-home --shell /bin/sh \
+      --comment "Sortie deploys" "$sortie_user"
+    say "created the system user $sortie_user (home $sortie_home)"
+  fi
+  mkdir -p "$sortie_home/run" "$(dirname "$unit")"
+  chmod 0750 "$sortie_home"
+  chmod 0700 "$sortie_home/run"
+  touch "$sortie_home/run/server.log"
+  if [ ! -f "$sortie_home/sortie.yml" ]; then
+    # a server answers on every address, on the standard ports (the unit grants the capability to bind them); nginx by
+    # its full path, as a daemon started from an SSH session (whose PATH has no sbin) finds it too
+    nginx_bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+    cat > "$sortie_home/sortie.yml" <<YAML
+# The server's config, written by install.sh --system (README: Installing on a server); yours to edit, kept on reinstall.
+nginx:
+  listen: 0.0.0.0
+  port: 80
+  https_port: 443
+  binary: $nginx_bin
+YAML
+    say "wrote $sortie_home/sortie.yml (nginx on 0.0.0.0, ports 80 and 443)"
+  fi
+  if [ -z "$root" ]; then
+    # only what the installer made: under §5's per-app users the apps' files have owners of their own
+    chown "$sortie_user:$sortie_user" "$sortie_home" "$sortie_home/run" "$sortie_home/run/server.log" "$sortie_home/sortie.yml"
+    as_sortie test -x "$jdk/bin/java" || die "the $sortie_user user cannot run $jdk/bin/java; install a JDK it can read (apt-get install openjdk-21-jdk-headless)"
+  fi
+  sed -e "s|{{java}}|$jdk/bin/java|g" -e "s|{{jar}}|$lib/sortie.jar|g" -e "s|{{home}}|$sortie_home|g" \
+      -e "s|{{user}}|$sortie_user|g" -e "s|{{cds}}|$cds_quiet $cds_use=$lib/cds/server.$cds_ext|g" \
+      -e "s|{{template}}|$here/templates/sortie.service|g" "$here/templates/sortie.service" > "$unit.tmp"
+  mv "$unit.tmp" "$unit"
+  say "installed $unit"
+  daemon_pid() { local p; p=$(cat "$sortie_home/run/server.pid" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"; }
+  if [ -z "$root" ] && systemd_booted; then
+    systemctl daemon-reload
+    systemctl enable sortie.service >/dev/null 2>&1
+    # a restart, so a reinstall runs the new jar; KillMode=process: the apps keep running and the new daemon adopts them
+    systemctl restart sortie.service
+    say "started sortie.service (systemctl status sortie; it starts at boot)"
+  else
+    who=$sortie_user
+    [ -z "$root" ] || who="$(id -un) (--root: no $sortie_user user is made for it)"
+    if ! systemd_booted; then
+      say "systemd is not PID 1 here (PID 1 is $(pid1), a container?): $unit is in place for a machine that boots with" \
+        "systemd; starting the daemon directly as $who, with the capability to bind ports 80 and 443 (it will not start at boot)"
+    else
+      say "--root: not using systemctl ($unit is not under /); starting the daemon directly as $who"
+    fi
+    if old=$(daemon_pid); then # a reinstall: the old daemon goes, its apps stay and the new one adopts them
+      kill -TERM "$old"
+      for _ in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+    fi
+    as_sortie "$bin/sortie" server start || die "the daemon did not start; see $sortie_home/run/server.log"
+  fi
+  say "next: sudo -u $sortie_user sortie apps create APP (README: Installing on a server)"
+fi
 case ":$PATH:" in
   *":$bin:"*) ;;
   *) say "note: $bin is not on your PATH; add it: export PATH=\"$bin:\$PATH\"" ;;

@@ -5,7 +5,7 @@ import dev.sortie.config.SortieHome;
 import dev.sortie.deploy.AppUsers;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.git.AppRepository;
-import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.Nginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployLock;
 import dev.sortie.service.InstanceInfo;
@@ -82,7 +82,7 @@ public final class AppAdmin {
                     }
                 }
             }
-            ManagedNginx nginx = sortie.nginx();
+            Nginx nginx = sortie.nginx();
             SiteSwitch sites = new SiteSwitch(nginx);
             if (Files.exists(sites.siteFile(app))) {
                 Files.delete(sites.siteFile(app));

@@ -1,7 +1,7 @@
 package dev.sortie.app;
 
 import dev.sortie.exec.CommandFailedException;
-import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.Nginx;
 import dev.sortie.pipeline.DeployLock;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.ServiceBackend;
@@ -41,7 +41,7 @@ final class AppPower {
             boolean hadSite = Files.exists(site);
             if (hadSite) {
                 Files.delete(site);
-                ManagedNginx nginx = sortie.nginx();
+                Nginx nginx = sortie.nginx();
                 if (nginx.isRunning()) {
                     try {
                         nginx.startOrReload();

@@ -6,6 +6,7 @@ import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
 import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.NginxLogRotation;
 import dev.sortie.release.ReleaseRecord;
 import dev.sortie.service.LogRotation;
@@ -81,8 +82,11 @@ public final class Daemon implements AutoCloseable {
     /** The managed nginx's logs by size (app logs rotate as the supervisor writes them); a failure waits for the next check. */
     private void rotateNginxLogs() {
         try {
+            if (!(sortie.nginx() instanceof ManagedNginx managed)) {
+                return; // the system nginx's logs are the system's to rotate
+            }
             var logs = sortie.server().logs();
-            for (var rotated : new NginxLogRotation(sortie.nginx(), logs.maxSize(), logs.keep()).rotateIfDue()) {
+            for (var rotated : new NginxLogRotation(managed, logs.maxSize(), logs.keep()).rotateIfDue()) {
                 LOG.info("rotated {}", rotated);
             }
         } catch (IOException | RuntimeException e) {

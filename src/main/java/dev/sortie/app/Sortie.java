@@ -6,6 +6,8 @@ import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.Nginx;
+import dev.sortie.nginx.SystemNginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.SupervisorClient;
@@ -67,8 +69,10 @@ public final class Sortie {
         return self;
     }
 
-    public ManagedNginx nginx() {
-        return new ManagedNginx(home.root(), home.nginxDir(), server().nginx());
+    /** The nginx the sites go through: Sortie's own master under the home, or with {@code nginx.mode: system} the system's. */
+    public Nginx nginx() {
+        ServerConfig.Nginx config = server().nginx();
+        return config.system() ? new SystemNginx(home.root(), config) : new ManagedNginx(home.root(), home.nginxDir(), config);
     }
 
     public SiteSwitch sites() {

@@ -4,6 +4,7 @@ import dev.sortie.app.Daemon;
 import dev.sortie.app.DaemonProcess;
 import dev.sortie.app.Sortie;
 import dev.sortie.nginx.ManagedNginx;
+import dev.sortie.nginx.Nginx;
 import dev.sortie.nginx.Template;
 import dev.sortie.service.SupervisorClient;
 import java.nio.file.Files;
@@ -48,7 +49,12 @@ final class ServerCommand implements Runnable {
             if (instances > 0) {
                 out.println("It runs " + instances + " app instance(s): sortie ps");
             }
-            ManagedNginx nginx = sortie.nginx();
+            if (!(sortie.nginx() instanceof ManagedNginx nginx)) {
+                if (!sortie.nginx().isRunning()) {
+                    out.println("Note: the system nginx is not running; Sortie does not start it (systemctl start nginx).");
+                }
+                return ExitCodes.OK;
+            }
             boolean sites;
             try (var files = Files.list(nginx.prepareAndSites())) {
                 sites = files.anyMatch(f -> f.getFileName().toString().endsWith(".conf"));
@@ -84,8 +90,8 @@ final class ServerCommand implements Runnable {
             } else {
                 out.println("The sortie server was not running.");
             }
-            ManagedNginx nginx = sortie.nginx();
-            if (nginx.isRunning()) {
+            // the system nginx serves more than Sortie's sites: it keeps running
+            if (sortie.nginx() instanceof ManagedNginx nginx && nginx.isRunning()) {
                 nginx.stop(Duration.ofSeconds(15));
                 out.println("Stopped the managed nginx.");
             }
@@ -110,9 +116,11 @@ final class ServerCommand implements Runnable {
             } else {
                 out.println("server: not running (sortie server start)");
             }
-            ManagedNginx nginx = sortie.nginx();
+            Nginx nginx = sortie.nginx();
             out.println("nginx:  " + nginx.masterPid().map(pid -> "running, pid " + pid + ", listening on "
-                    + nginx.listenAddress() + ":" + nginx.port()).orElse("not running (the next deploy starts it)"));
+                    + nginx.listenAddress() + ":" + nginx.port()).orElse("not running ("
+                    + (nginx instanceof ManagedNginx ? "the next deploy starts it" : "the system nginx: systemctl start nginx") + ")")
+                    + (nginx instanceof ManagedNginx ? "" : ", sites in " + nginx.sitesDir()));
             return running ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
         }
     }

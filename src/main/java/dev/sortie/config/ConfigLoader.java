@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private static ServerConfig server(YamlDocument doc, Problems problems) {
         ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
                 "app_users"));
-        ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary"));
+        ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary", "mode", "sites_dir", "https_port", "config",
+                "pid_file"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
         Long maxSize = logs.size("max_size");
         if (maxSize != null && maxSize < SMALLEST_LOG) {
@@ -55,14 +56,55 @@ public final class ConfigLoader {
             maxSize = null;
         }
         return new ServerConfig(
-                new ServerConfig.Nginx(nginx.string("listen"), nginx.integer("port", 1, 65535, "%d is not a port number (1-65535)"),
-                        nginx.string("binary")),
+                nginx(nginx),
                 top.duration("drain"),
                 top.duration("stop_timeout"),
                 top.duration("standby"),
                 top.integer("keep_releases", 1, 1000),
                 new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)),
                 null, null, null, top.bool("app_users"));
+    }
+
+    /** The nginx keys: {@code mode: system} needs an absolute {@code sites_dir}; {@code config} and {@code pid_file} go with it. */
+    private static ServerConfig.Nginx nginx(ConfigSection nginx) {
+        String ports = "%d is not a port number (1-65535)";
+        Integer port = nginx.integer("port", 1, 65535, ports);
+        Integer httpsPort = nginx.integer("https_port", 1, 65535, ports);
+        if (port != null && port.equals(httpsPort)) {
+            nginx.problem("https_port", "must differ from nginx.port (both are " + port + ")");
+        }
+        String mode = nginx.string("mode");
+        if (mode != null && !List.of(ServerConfig.Nginx.MANAGED, ServerConfig.Nginx.SYSTEM).contains(mode)) {
+            nginx.problem("mode", Quote.of(mode) + " is not a mode: managed (the default: Sortie runs its own nginx) "
+                    + "or system (Sortie writes its sites into the system nginx's sites_dir)");
+            mode = null;
+        }
+        boolean system = ServerConfig.Nginx.SYSTEM.equals(mode);
+        String sitesDir = absolute(nginx, "sites_dir", system);
+        String config = absolute(nginx, "config", system);
+        String pidFile = absolute(nginx, "pid_file", system);
+        if (system && sitesDir == null && !nginx.has("sites_dir")) {
+            nginx.problem("sites_dir", "is required with mode system: the directory the system nginx includes sites from "
+                    + "(e.g. /etc/nginx/sites-enabled)");
+        }
+        return new ServerConfig.Nginx(nginx.string("listen"), port, nginx.string("binary"), mode, sitesDir, httpsPort, config, pidFile);
+    }
+
+    /** An absolute path that only means something with mode system. */
+    private static String absolute(ConfigSection nginx, String key, boolean system) {
+        String path = nginx.string(key);
+        if (path == null) {
+            return null;
+        }
+        if (!system) {
+            nginx.problem(key, "only applies with mode: system (the managed nginx keeps its files under $SORTIE_HOME/nginx)");
+            return null;
+        }
+        if (!path.startsWith("/")) {
+            nginx.problem(key, "must be an absolute path, got " + Quote.of(path));
+            return null;
+        }
+        return Path.of(path).normalize().toString();
     }
 
     private static AppSettings settings(YamlDocument doc, Problems problems) {

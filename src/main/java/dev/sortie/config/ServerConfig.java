@@ -107,8 +107,12 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
      *                  (Sortie writes only its own site files into {@code sitesDir} and reloads the system's nginx)
      * @param sitesDir  with mode system: the directory the system nginx includes sites from (e.g. /etc/nginx/sites-enabled)
      * @param httpsPort the HTTPS port of sites with TLS (default 8443; the system install uses 443)
+     * @param config    with mode system: the system nginx's nginx.conf, passed as {@code -c}; null: nginx's own default
+     * @param pidFile   with mode system: the system nginx master's pid file; null: the {@code pid} of {@code nginx -T},
+     *                  else nginx's compiled-in {@code --pid-path}
      */
-    public record Nginx(String listen, Integer port, String binary, String mode, String sitesDir, Integer httpsPort) {
+    public record Nginx(String listen, Integer port, String binary, String mode, String sitesDir, Integer httpsPort, String config,
+            String pidFile) {
 
         public static final String MANAGED = "managed";
         public static final String SYSTEM = "system";
@@ -124,6 +128,10 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
 
         public Nginx(String listen, Integer port, String binary) {
             this(listen, port, binary, null, null, null);
+        }
+
+        public Nginx(String listen, Integer port, String binary, String mode, String sitesDir, Integer httpsPort) {
+            this(listen, port, binary, mode, sitesDir, httpsPort, null, null);
         }
 
         public boolean system() {

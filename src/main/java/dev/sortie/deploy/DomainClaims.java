@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,7 +29,7 @@ final class DomainClaims {
 
     /** Throws a ConfigException naming the owner when another app serves one of {@code domains} (or an overlapping wildcard). */
     static void check(String app, List<String> domains, SortieHome home, SiteSwitch sites) throws IOException {
-        Map<String, List<String>> claims = claims(sites.siteFile(app).getParent(), app);
+        Map<String, List<String>> claims = claims(sites.siteFile(app).getParent(), app, sites::appOfSiteFile);
         List<String> problems = new ArrayList<>();
         for (String domain : domains) {
             for (Map.Entry<String, List<String>> other : claims.entrySet()) {
@@ -45,19 +47,25 @@ final class DomainClaims {
         }
     }
 
-    /** Domains per other app, from their site files. */
+    /** Domains per other app, from their site files ({@code APP.conf}, as the managed nginx names them). */
     static Map<String, List<String>> claims(Path sitesDir, String except) throws IOException {
+        return claims(sitesDir, except, name -> name.endsWith(".conf") && !name.startsWith(".")
+                ? Optional.of(name.substring(0, name.length() - ".conf".length())) : Optional.empty());
+    }
+
+    /** Domains per other app, from the files {@code appOf} names an app's site (in nginx mode system, not the system's own). */
+    static Map<String, List<String>> claims(Path sitesDir, String except, Function<String, Optional<String>> appOf) throws IOException {
         Map<String, List<String>> claims = new TreeMap<>();
         if (!Files.isDirectory(sitesDir)) {
             return claims;
         }
         try (Stream<Path> files = Files.list(sitesDir)) {
             for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (!name.endsWith(".conf") || name.startsWith(".")) {
+                Optional<String> app = appOf.apply(f.getFileName().toString());
+                if (app.isEmpty()) {
                     continue;
                 }
-                String other = name.substring(0, name.length() - ".conf".length());
+                String other = app.get();
                 if (other.equals(except)) {
                     continue;
                 }

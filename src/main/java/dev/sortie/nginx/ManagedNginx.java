@@ -1,6 +1,7 @@
 package dev.sortie.nginx;
 
 import dev.sortie.config.ServerConfig;
+import dev.sortie.exec.Command;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.exec.CommandRunner;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Set;
  * no system config touched. Its {@code nginx.conf} is rendered from {@code templates/nginx.conf}, the server's own in
  * {@link #templatesDir()} when there is one.
  */
-public final class ManagedNginx {
+public final class ManagedNginx implements Nginx {
 
     private final Path home;
     private final ServerConfig.Nginx config;
@@ -40,24 +41,58 @@ public final class ManagedNginx {
         return commands.prefix();
     }
 
+    @Override
     public Path sitesDir() {
         return prefix().resolve("sites");
     }
 
+    @Override
+    public String siteFileName(String app) {
+        return app + ".conf";
+    }
+
+    @Override
+    public Optional<String> appOfSiteFile(String fileName) {
+        return fileName.endsWith(".conf") && !fileName.startsWith(".")
+                ? Optional.of(fileName.substring(0, fileName.length() - ".conf".length())) : Optional.empty();
+    }
+
+    @Override
     public String listenAddress() {
+        return listenAddress(config);
+    }
+
+    static String listenAddress(ServerConfig.Nginx config) {
         return config.listen().contains(":") ? "[" + config.listen() + "]" : config.listen();
     }
 
+    @Override
     public int port() {
         return config.port();
     }
 
-    /** {@code $SORTIE_HOME/templates}: a template there is used instead of the bundled one of the same name. */
+    @Override
+    public int httpsPort() {
+        return config.httpsPort();
+    }
+
+    @Override
+    public String errorLog() {
+        return commands.errorLog().toString();
+    }
+
+    @Override
+    public String describe() {
+        return "the managed nginx";
+    }
+
+    @Override
     public Path templatesDir() {
         return home.resolve("templates");
     }
 
     /** Writes nginx.conf and the directories nginx needs; safe to repeat. */
+    @Override
     public void prepare() throws IOException {
         for (String dir : List.of("sites", "logs", "temp")) {
             Files.createDirectories(prefix().resolve(dir));
@@ -85,11 +120,16 @@ public final class ManagedNginx {
         return sitesDir();
     }
 
-    /** Runs {@code nginx -t}; returns nginx's complaint, or empty when the config is valid. */
+    @Override
     public Optional<String> test() {
+        return test(runner, commands.test());
+    }
+
+    /** Runs an {@code nginx -t} command; nginx's complaint, or empty when the config is valid. */
+    static Optional<String> test(CommandRunner runner, Command test) {
         List<String> lines = new ArrayList<>();
         try {
-            runner.run(commands.test(), lines::add);
+            runner.run(test, lines::add);
             return Optional.empty();
         } catch (CommandFailedException e) {
             lines.addAll(e.tail().stream().filter(l -> !lines.contains(l)).toList());
@@ -97,20 +137,23 @@ public final class ManagedNginx {
         }
     }
 
+    @Override
     public Optional<Long> masterPid() {
+        return pidIn(commands.pidFile());
+    }
+
+    /** The live process whose pid a pid file holds. */
+    static Optional<Long> pidIn(Path pidFile) {
         try {
-            long pid = Long.parseLong(Files.readString(commands.pidFile()).strip());
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    public boolean isRunning() {
-        return masterPid().isPresent();
-    }
-
     /** Starts the master if it is not running, else reloads it with the current config. */
+    @Override
     public void startOrReload() throws CommandFailedException {
         if (isRunning()) {
             runner.run(commands.signal("reload"), line -> { });

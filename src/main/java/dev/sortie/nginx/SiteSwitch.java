@@ -39,14 +39,19 @@ public final class SiteSwitch {
     /** The site template's file name, bundled and as a server overrides it. */
     public static final String SITE_TEMPLATE = "nginx-site.conf";
 
-    private final ManagedNginx nginx;
+    private final Nginx nginx;
 
-    public SiteSwitch(ManagedNginx nginx) {
+    public SiteSwitch(Nginx nginx) {
         this.nginx = nginx;
     }
 
     public Path siteFile(String app) {
-        return nginx.sitesDir().resolve(app + ".conf");
+        return nginx.sitesDir().resolve(nginx.siteFileName(app));
+    }
+
+    /** The app whose site a file in the sites directory is; empty for any other file (in nginx mode system, the system's). */
+    public Optional<String> appOfSiteFile(String fileName) {
+        return nginx.appOfSiteFile(fileName);
     }
 
     /** The site text for an app's release on one upstream port, with no options of the app's own. */
@@ -57,7 +62,7 @@ public final class SiteSwitch {
     /**
      * The site text for an app's release: one upstream server a port, a request that finds an instance dead retried on
      * the next, and the app's own options. The template is the server's override when there is one ({@link
-     * ManagedNginx#templatesDir()}); one that lacks what the switch needs is refused here.
+     * Nginx#templatesDir()}); one that lacks what the switch needs is refused here.
      */
     public String render(String app, String release, List<String> domains, List<Integer> upstreamPorts, SiteOptions options) {
         for (int i = 0; i < domains.size(); i++) {
@@ -151,7 +156,7 @@ public final class SiteSwitch {
         if (failure.isPresent()) {
             restore(file, previous);
             reloadQuietly();
-            throw new SwitchFailed(failure.get() + " (previous site restored; see " + nginx.commands().errorLog() + ")");
+            throw new SwitchFailed(failure.get() + " (previous site restored; see " + nginx.errorLog() + ")");
         }
         return previous;
     }
@@ -204,7 +209,7 @@ public final class SiteSwitch {
         NginxWorkers.Snapshot before = putBack(app, previousSite);
         Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
         if (failure.isPresent()) {
-            throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.commands().errorLog() + ")");
+            throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.errorLog() + ")");
         }
     }
 

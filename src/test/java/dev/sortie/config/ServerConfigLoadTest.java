@@ -1,7 +1,9 @@
 package dev.sortie.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +59,8 @@ class ServerConfigLoadTest {
     void everyMistakeAtOnce() {
         assertEquals(List.of(
                 SRC + ": nginx.port: 0 is not a port number (1-65535)",
-                SRC + ": nginx.bianry: unknown key (did you mean binary?); known keys here: binary, listen, port",
+                SRC + ": nginx.bianry: unknown key (did you mean binary?); known keys here: binary, config, https_port, listen, "
+                        + "mode, pid_file, port, sites_dir",
                 SRC + ": standby: \"a while\" is not a valid duration (use a number with a unit: 500ms, 30s, 2m, 1h, 1.5s or 1m30s)",
                 SRC + ": keep_releases: must be between 1 and 1000, got 0",
                 SRC + ": logs.max_size: must be at least 64KB, got 1KB",
@@ -75,6 +78,49 @@ class ServerConfigLoadTest {
                           keep: 51
                         keep_release: 3
                         """));
+    }
+
+    @Test
+    void systemNginxKeys() {
+        ServerConfig.Nginx n = ConfigLoader.parseServer("""
+                nginx:
+                  mode: system
+                  sites_dir: /etc/nginx/sites-enabled/
+                  listen: 0.0.0.0
+                  port: 80
+                  https_port: 443
+                  config: /etc/nginx/nginx.conf
+                  pid_file: /run/nginx.pid
+                """, SRC).nginx();
+        assertEquals(new ServerConfig.Nginx("0.0.0.0", 80, "nginx", "system", "/etc/nginx/sites-enabled", 443, "/etc/nginx/nginx.conf",
+                "/run/nginx.pid"), n);
+        assertTrue(n.system());
+    }
+
+    @Test
+    void managedIsTheDefaultMode() {
+        ServerConfig.Nginx n = ConfigLoader.parseServer("nginx: {port: 9000}\n", SRC).nginx();
+        assertEquals("managed", n.mode());
+        assertFalse(n.system());
+        assertEquals(8443, n.httpsPort());
+        assertEquals("managed", ConfigLoader.parseServer("nginx: {mode: managed, https_port: 9443}\n", SRC).nginx().mode());
+    }
+
+    @Test
+    void systemNginxMistakesAtOnce() {
+        assertEquals(List.of(
+                SRC + ": nginx.https_port: must differ from nginx.port (both are 8080)",
+                SRC + ": nginx.mode: \"sytem\" is not a mode: managed (the default: Sortie runs its own nginx) or system (Sortie writes "
+                        + "its sites into the system nginx's sites_dir)",
+                SRC + ": nginx.sites_dir: only applies with mode: system (the managed nginx keeps its files under $SORTIE_HOME/nginx)"),
+                problemsOf("nginx: {port: 8080, https_port: 8080, mode: sytem, sites_dir: /etc/nginx/sites-enabled}\n"));
+        assertEquals(List.of(SRC + ": nginx.sites_dir: is required with mode system: the directory the system nginx includes sites "
+                + "from (e.g. /etc/nginx/sites-enabled)"), problemsOf("nginx: {mode: system}\n"));
+        assertEquals(List.of(
+                SRC + ": nginx.https_port: 70000 is not a port number (1-65535)",
+                SRC + ": nginx.sites_dir: must be an absolute path, got \"sites-enabled\"",
+                SRC + ": nginx.pid_file: must be an absolute path, got \"nginx.pid\""),
+                problemsOf("nginx: {mode: system, sites_dir: sites-enabled, pid_file: nginx.pid, https_port: 70000}\n"));
     }
 
     @Test
