@@ -79,9 +79,13 @@ public final class Sortie {
         return new SiteSwitch(nginx());
     }
 
-    /** The daemon, as its clients reach it. */
+    /** Set in a deploy worker that runs as its app's user: the app socket it reaches the daemon on. */
+    public static final String APP_SOCKET_VAR = "SORTIE_APP_SOCKET";
+
+    /** The daemon, as its clients reach it (a worker running as its app's user: on the app socket). */
     public SupervisorClient daemon() {
-        return new SupervisorClient(home.socket());
+        String appSocket = System.getenv(APP_SOCKET_VAR);
+        return new SupervisorClient(appSocket != null && !appSocket.isBlank() ? Path.of(appSocket) : home.socket());
     }
 
     public ReleaseStore releases(String app) {

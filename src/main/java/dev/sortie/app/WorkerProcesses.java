@@ -1,6 +1,11 @@
 package dev.sortie.app;
 
 import dev.sortie.deploy.DeployQueue;
+import java.util.Optional;
+import java.util.ArrayList;
+import dev.sortie.service.RunAs;
+import dev.sortie.exec.Executables;
+import dev.sortie.deploy.AppUsers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +74,12 @@ final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
     }
 
     @Override
-    public synchronized DeployQueue.Worker take() throws IOException {
+    public synchronized DeployQueue.Worker take(String app) throws IOException {
+        Optional<RunAs> user = new AppUsers(sortie.home(), sortie.server()).ensure(app);
+        if (user.isPresent()) {
+            // the app's own user runs its worker (its hooks, builds and smoke bots): no spare, since a spare's user is not known ahead
+            return new ProcessWorker(launch(user.get(), app));
+        }
         Process p = spare != null && spare.isAlive() ? spare : launch();
         spare = null;
         Thread.ofVirtual().start(this::startSpare);
@@ -80,12 +90,32 @@ final class WorkerProcesses implements DeployQueue.Workers, AutoCloseable {
     }
 
     private Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(sortie.command(
-                Stream.concat(JVM_OPTIONS.stream(), ClassDataArchives.options("worker").stream()).toList(), "deploy-worker"))
+        return launch(null, null);
+    }
+
+    /**
+     * A worker process; with {@code user}, one that runs as the app's user, reaching the daemon on the app socket
+     * (where it may act on its app only), with the app's own HOME.
+     */
+    private Process launch(RunAs user, String app) throws IOException {
+        List<String> argv = new ArrayList<>(sortie.command(
+                Stream.concat(JVM_OPTIONS.stream(), ClassDataArchives.options("worker").stream()).toList(), "deploy-worker"));
+        if (user != null) {
+            List<String> prefix = new ArrayList<>(user.prefix());
+            prefix.set(0, Executables.resolve(prefix.getFirst(), "/usr/bin:/bin:/usr/sbin:/sbin", sortie.home().root()).toString());
+            argv.addAll(0, prefix);
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(sortie.home().runDir().resolve("workers.log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         pb.environment().put("SORTIE_HOME", sortie.home().root().toString());
+        if (user != null) {
+            pb.environment().put(Sortie.APP_SOCKET_VAR, sortie.home().appSocket().toString());
+            pb.environment().put("HOME", sortie.home().appHome(app).toString());
+            pb.environment().put("USER", user.user());
+            pb.environment().put("LOGNAME", user.user());
+        }
         return pb.start();
     }
 

@@ -27,6 +27,16 @@ public record SortieHome(Path root) {
         return root.resolve("run");
     }
 
+    /** The socket an app's own processes reach the daemon on, when each app runs as its own user (app_users). */
+    public Path appSocket() {
+        return root.resolve("app-run").resolve("sortie.sock");
+    }
+
+    /** The HOME of an app's processes when the app runs as its own user: its builds' caches (~/.m2) live there. */
+    public Path appHome(String app) {
+        return appDir(app).resolve("home");
+    }
+
     public Path socket() {
         return runDir().resolve("sortie.sock");
     }

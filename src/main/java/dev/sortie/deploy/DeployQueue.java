@@ -37,7 +37,7 @@ public final class DeployQueue implements AutoCloseable {
     /** Starts worker processes. */
     public interface Workers {
         /** A worker that will run the deploy journalled in {@code journal}; the deploy starts once {@link Worker#go} is called. */
-        Worker take() throws IOException;
+        Worker take(String app) throws IOException;
     }
 
     /** A started worker process, waiting to be told which deploy to run. */
@@ -226,7 +226,7 @@ public final class DeployQueue implements AutoCloseable {
         if (cancelledBeforeItStarted(app, run, file)) {
             return;
         }
-        Worker worker = workers.take();
+        Worker worker = workers.take(app);
         synchronized (this) {
             if (run.cancelledBy == null) {
                 run.worker = worker;

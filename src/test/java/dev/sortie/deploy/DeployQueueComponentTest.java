@@ -263,7 +263,7 @@ class DeployQueueComponentTest {
         volatile boolean dieOnGo;
 
         @Override
-        public DeployQueue.Worker take() throws IOException {
+        public DeployQueue.Worker take(String app) throws IOException {
             if (holdTake) {
                 takeEntered.countDown();
                 try {
