@@ -45,22 +45,31 @@ public final class ConfigLoader {
     }
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
-        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs"));
-        ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary"));
+        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
+                "acme", "tls"));
+        ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary", "https_port"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
         Long maxSize = logs.size("max_size");
         if (maxSize != null && maxSize < SMALLEST_LOG) {
             logs.problem("max_size", "must be at least " + ByteSizes.format(SMALLEST_LOG) + ", got " + ByteSizes.format(maxSize));
             maxSize = null;
         }
+        Integer port = nginx.integer("port", 1, 65535, "%d is not a port number (1-65535)");
+        Integer httpsPort = nginx.integer("https_port", 1, 65535, "%d is not a port number (1-65535)");
+        if (httpsPort != null && httpsPort.equals(port == null ? ServerConfig.Nginx.DEFAULT.port() : port)) {
+            nginx.problem("https_port", "must differ from nginx.port (" + httpsPort + "): one port cannot serve both HTTP and HTTPS");
+            httpsPort = null;
+        }
         return new ServerConfig(
-                new ServerConfig.Nginx(nginx.string("listen"), nginx.integer("port", 1, 65535, "%d is not a port number (1-65535)"),
-                        nginx.string("binary")),
+                new ServerConfig.Nginx(nginx.string("listen"), port, nginx.string("binary"), null, null, httpsPort),
                 top.duration("drain"),
                 top.duration("stop_timeout"),
                 top.duration("standby"),
                 top.integer("keep_releases", 1, 1000),
-                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)));
+                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)),
+                TlsSettingsReader.acme(top.section("acme", List.of("directory", "ca_cert", "email"))),
+                TlsSettingsReader.files(top, top.section("tls", List.of("cert", "key"))),
+                null);
     }
 
     private static AppSettings settings(YamlDocument doc, Problems problems) {
