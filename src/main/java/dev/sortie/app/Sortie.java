@@ -9,6 +9,7 @@ import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.SupervisorClient;
+import dev.sortie.tls.Certificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,11 @@ public final class Sortie {
 
     public SiteSwitch sites() {
         return new SiteSwitch(nginx());
+    }
+
+    /** HTTPS: the apps' certificates (ACME or the server's files) and their renewal. */
+    public Certificates certificates() {
+        return new Certificates(home, server(), sites());
     }
 
     /** The daemon, as its clients reach it. */

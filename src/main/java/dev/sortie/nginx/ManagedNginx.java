@@ -52,6 +52,16 @@ public final class ManagedNginx {
         return config.port();
     }
 
+    /** The HTTPS port of the sites that have TLS. */
+    public int httpsPort() {
+        return config.httpsPort();
+    }
+
+    /** {@code nginx/acme-challenges}: the ACME HTTP-01 answers in progress, one {@code .conf} an app, included by every server. */
+    public Path acmeChallengesDir() {
+        return prefix().resolve("acme-challenges");
+    }
+
     /** {@code $SORTIE_HOME/templates}: a template there is used instead of the bundled one of the same name. */
     public Path templatesDir() {
         return home.resolve("templates");
@@ -68,6 +78,7 @@ public final class ManagedNginx {
                 "prefix", prefix().toString(),
                 "listen", listenAddress(),
                 "port", Integer.toString(config.port()),
+                "acme_challenges", acmeChallengesDir().toString(),
                 "template", template.origin(),
                 "override", templatesDir().resolve("nginx.conf").toString()), Set.of("template"));
         if (!conf.contains("include " + sitesDir() + "/*.conf;")) {
