@@ -1,6 +1,5 @@
 package dev.sortie.tls;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,11 +59,5 @@ public final class RenewalPlan {
             return new Decision.Order("the certificate expires at " + c.notAfter() + ", within the last third of its lifetime");
         }
         return new Decision.Reuse(c);
-    }
-
-    /** How long until {@code certificate} is due (zero when it is). */
-    public static Duration untilDue(StoredCertificate certificate, Instant now) {
-        Duration d = Duration.between(now, renewAt(certificate));
-        return d.isNegative() ? Duration.ZERO : d;
     }
 }

@@ -57,13 +57,13 @@ class ServerConfigLoadTest {
     void everyMistakeAtOnce() {
         assertEquals(List.of(
                 SRC + ": nginx.port: 0 is not a port number (1-65535)",
-                SRC + ": nginx.bianry: unknown key (did you mean binary?); known keys here: binary, listen, port",
+                SRC + ": nginx.bianry: unknown key (did you mean binary?); known keys here: binary, https_port, listen, port",
                 SRC + ": standby: \"a while\" is not a valid duration (use a number with a unit: 500ms, 30s, 2m, 1h, 1.5s or 1m30s)",
                 SRC + ": keep_releases: must be between 1 and 1000, got 0",
                 SRC + ": logs.max_size: must be at least 64KB, got 1KB",
                 SRC + ": logs.keep: must be between 1 and 50, got 51",
-                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: drain, keep_releases, logs, nginx, "
-                        + "standby, stop_timeout"),
+                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: acme, drain, keep_releases, logs, "
+                        + "nginx, standby, stop_timeout, tls"),
                 problemsOf("""
                         nginx:
                           port: 0
