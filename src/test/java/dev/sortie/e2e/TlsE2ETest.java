@@ -159,7 +159,7 @@ class TlsE2ETest {
         // plain HTTP still serves without https_redirect
         assertTrue(sortie.curl("http://127.0.0.1:" + sortie.nginxPort + "/").output().contains("404"), "the catch-all answers an unknown host");
         Proc.Result http = curl("-H", "Host: " + DOMAIN, "http://127.0.0.1:" + sortie.nginxPort + "/");
-        assertTrue(http.output().endsWith("v1\n200"), http.output());
+        assertTrue(http.output().startsWith("v1\n"), http.output());
     }
 
     @Test
@@ -223,8 +223,13 @@ class TlsE2ETest {
         assertEquals(renewedSerial, servedSerial(), "and its certificate");
         String releases = sortie.sortie("releases", APP).assertOk().output();
         assertTrue(releases.contains("failed"), releases);
-        assertEquals(live.lines().filter(l -> l.startsWith("*")).findFirst(), releases.lines().filter(l -> l.startsWith("*")).findFirst(),
-                "the live release did not change");
+        assertEquals(liveRelease(live), liveRelease(releases), "the live release did not change");
+        System.out.println("[TlsE2ETest] the failed push said:\n" + out);
+    }
+
+    /** The id on the {@code *} line of {@code sortie releases}. */
+    private static String liveRelease(String releases) {
+        return releases.lines().filter(l -> l.startsWith("*")).findFirst().orElseThrow().split("\\s+")[1];
     }
 
     private static void writeConfig(String tls) throws IOException {
@@ -233,13 +238,12 @@ class TlsE2ETest {
                 healthcheck:
                   path: /health
                   timeout: 60s
-                domains: [shop.test]
-                """ + tls);
+                """ + (tls.contains("domains:") ? "" : "domains: [shop.test]\n") + tls);
     }
 
     private static Proc.Result curlHttps(String path) throws IOException, InterruptedException {
         return curl("--cacert", pebbleRoot.toString(), "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",
-                "-w", "\n%{http_code}", "https://" + DOMAIN + ":" + httpsPort + path);
+                "-w", "%{http_code}", "https://" + DOMAIN + ":" + httpsPort + path);
     }
 
     private static Proc.Result curl(String... args) throws IOException, InterruptedException {

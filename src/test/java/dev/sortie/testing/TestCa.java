@@ -61,11 +61,10 @@ public final class TestCa {
         X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
         Files.writeString(certFile, pem(leaf));
-        StringWriter k = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(k)) {
-            w.writeObject(leafKey.getPrivate());
-        }
-        Files.writeString(keyFile, k.toString());
+        // PKCS#8, which Go (pebble) and OpenSSL (nginx) both read
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(leafKey.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
         return leaf;
     }
 
