@@ -181,6 +181,8 @@ class TlsE2ETest {
         assertTrue(renew.output().contains("Renewed the certificate of shop (shop.test): serial "), renew.output());
         renewedSerial = servedSerial();
         Wrk.Counts counts = load.join();
+        System.out.println("[TlsE2ETest] renewal under load: " + counts.requests() + " requests, " + counts.non2xx() + " non-2xx, "
+                + counts.socketErrors() + " socket errors (" + counts.readErrors() + " reads)");
         assertNotEquals(firstSerial, renewedSerial, "nginx serves the renewed certificate once the command returned");
         assertTrue(renew.output().contains(renewedSerial.toString(16).toUpperCase(Locale.ROOT)), renew.output());
         assertTrue(counts.requests() > 100, counts.output());
