@@ -20,6 +20,7 @@ have wrk   || need+=(wrk)
 have mvn   || need+=(maven)
 have python3 || need+=(python3)
 have systemd-analyze || need+=(systemd) # systemd-analyze verify checks sortie.service (SystemInstallE2ETest)
+have pebble || need+=(pebble)   # the ACME test server (and pebble-challtestsrv, its DNS) for the HTTPS tests
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]} with apt-get"

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             ReleasesCommand.class,
             LogsCommand.class,
             UrlCommand.class,
+            TlsCommand.class,
             ServerCommand.class,
             HooksCommand.class,
             BotsCommand.class,
