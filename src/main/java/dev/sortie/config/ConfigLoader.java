@@ -45,13 +45,19 @@ public final class ConfigLoader {
     }
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
-        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs"));
+        ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs", "ssh"));
         ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
         Long maxSize = logs.size("max_size");
         if (maxSize != null && maxSize < SMALLEST_LOG) {
             logs.problem("max_size", "must be at least " + ByteSizes.format(SMALLEST_LOG) + ", got " + ByteSizes.format(maxSize));
             maxSize = null;
+        }
+        ConfigSection ssh = top.section("ssh", List.of("authorized_keys"));
+        String authorizedKeys = ssh.string("authorized_keys");
+        if (authorizedKeys != null && !authorizedKeys.startsWith("/")) {
+            ssh.problem("authorized_keys", "must be an absolute path (e.g. /home/sortie/.ssh/authorized_keys), got " + Quote.of(authorizedKeys));
+            authorizedKeys = null;
         }
         return new ServerConfig(
                 new ServerConfig.Nginx(nginx.string("listen"), nginx.integer("port", 1, 65535, "%d is not a port number (1-65535)"),
@@ -60,7 +66,7 @@ public final class ConfigLoader {
                 top.duration("stop_timeout"),
                 top.duration("standby"),
                 top.integer("keep_releases", 1, 1000),
-                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)));
+                new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)), null, null, new ServerConfig.Ssh(authorizedKeys));
     }
 
     private static AppSettings settings(YamlDocument doc, Problems problems) {
