@@ -19,6 +19,8 @@ have lnav  || need+=(lnav)
 have wrk   || need+=(wrk)
 have mvn   || need+=(maven)
 have python3 || need+=(python3)
+have sshd  || need+=(openssh-server)
+have ssh   || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]} with apt-get"
@@ -31,6 +33,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # nginx from Debian's package is not started here: Sortie runs its own nginx master per SORTIE_HOME.
+# Nor is the machine's sshd: the SSH tests start their own on a loopback port, with their own config.
 
 case "${1:-}" in
   faults) shift; set -- -Dgroups=faults "$@" ;;
