@@ -14,7 +14,7 @@ public sealed interface SshRequest {
 
     /** Sortie's commands an admin key may run over SSH; the hidden ones, {@code server} and everything else are refused. */
     Set<String> ADMIN_COMMANDS = Set.of("apps", "deploy", "deploys", "rollback", "config", "restart", "scale", "stop", "start", "ps",
-            "releases", "logs", "url", "hooks", "bots", "ssh-keys", "help");
+            "releases", "logs", "url", "hooks", "bots", "ssh-keys", "--help", "--version");
 
     /** {@code git-receive-pack} (push) or {@code git-upload-pack} (fetch) for an app's repo. */
     record Git(String service, String app) implements SshRequest {
@@ -58,7 +58,7 @@ public sealed interface SshRequest {
                     : new Git(first, app);
         }
         if (!ADMIN_COMMANDS.contains(first)) {
-            return new Refused(first.startsWith("-") ? "options before a command are not accepted over SSH"
+            return new Refused(first.startsWith("-") ? first + ": options before a command are not accepted over SSH"
                     : first + " is not something this key can run over SSH (git push and fetch; admin keys: sortie commands such"
                     + " as apps list, config set, rollback, logs, deploys)");
         }

@@ -46,6 +46,7 @@ class SshRequestTest {
         assertEquals(new SshRequest.Sortie(List.of("logs", "shop", "-f")), parse("logs shop -f"));
         assertEquals(new SshRequest.Sortie(List.of("rollback", "shop")), parse("rollback shop"));
         assertEquals(new SshRequest.Sortie(List.of("deploys")), parse("deploys"));
+        assertEquals(new SshRequest.Sortie(List.of("--help")), parse("--help"));
     }
 
     @Test
