@@ -283,6 +283,36 @@ class SshE2ETest {
 
     @Test
     @Order(9)
+    void aFollowedLogEndsWhenTheClientGoesAway() throws Exception {
+        // sshd sends no signal to a command without a terminal when its client leaves: ssh-shell has to notice
+        Path out = tmp.resolve("follow.out");
+        Process client = new ProcessBuilder(concat(sshd.ssh(boss, true), sshd.user + "@127.0.0.1", "logs", "shop", "-f"))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        try {
+            dev.sortie.testing.Await.until("the followed log over SSH", () -> read(out).contains("[sortie "));
+            List<ProcessHandle> shells = sshd.descendants().filter(p -> p.info().commandLine().orElse("").contains("Launcher ssh-shell boss"))
+                    .toList();
+            assertEquals(1, shells.size(), "one ssh-shell for the followed log");
+            assertTrue(client.isAlive() && shells.getFirst().isAlive(), read(out));
+            client.destroyForcibly().waitFor();
+            dev.sortie.testing.Await.until("ssh-shell " + shells.getFirst().pid() + " to end after its client went away",
+                    () -> !shells.getFirst().isAlive());
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    @Order(10)
     void removingAKeyEndsItsAccess() throws Exception {
         sortie.sortie("ssh-keys", "remove", "alice").assertOk();
         Proc.Result push = git(alice, true, project, "push", "ssh", "main");

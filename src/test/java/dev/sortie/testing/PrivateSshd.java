@@ -99,6 +99,11 @@ public final class PrivateSshd implements AutoCloseable {
         return String.join(" ", ssh(key, withPort));
     }
 
+    /** The processes sshd runs for its clients now (their sessions and what those run). */
+    public java.util.stream.Stream<ProcessHandle> descendants() {
+        return sshd.descendants();
+    }
+
     public String log() {
         return read(log);
     }
