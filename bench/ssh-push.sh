@@ -6,6 +6,7 @@
 # each, prints every time, the medians, their ratio and difference, and for comparison the bare SSH
 # handshake (ssh host true, with a key that has no forced command) and the handshake plus ssh-shell
 # (a no-op git-upload-pack through the Sortie key: a JVM start and git's ref advertisement).
+# Also a push of a branch that does not deploy, both ways: the transport and the hook alone.
 #
 #   bench/ssh-push.sh [ROUNDS]      default 5
 #   SORTIE=/path/to/sortie          the installed launcher (default: sortie on PATH)
@@ -103,6 +104,13 @@ push() { # $1 remote (local or ssh), $2 content; sets took: ms from the push's s
   await_content "$2" || { cat "$work/push.out" >&2; return 1; }
   took=$(( $(now_ms) - t0 ))
 }
+side_push() { # $1 remote: a push of a branch that does not deploy (the transport and the hook's start, no deploy); sets took
+  git -C "$work/app" -c user.name=bench -c user.email=bench@sortie.invalid commit -q --allow-empty -m side
+  local t0; t0=$(now_ms)
+  GIT_SSH_COMMAND="$(ssh_with pusher)" git -C "$work/app" push -q "$1" HEAD:refs/heads/side-$RANDOM > "$work/push.out" 2>&1 \
+    || { cat "$work/push.out" >&2; return 1; }
+  took=$(( $(now_ms) - t0 ))
+}
 timed() { # runs "$@" quietly; sets took in ms
   local t0; t0=$(now_ms)
   "$@" </dev/null >/dev/null 2>&1 || true
@@ -113,7 +121,7 @@ push ssh warmup-ssh; first_ssh=$took
 push local warmup-local; first_local=$took
 echo "warm-up (not measured): first push over SSH $first_ssh ms, first local push $first_local ms"
 settle=${SETTLE:-2}
-s_times=() l_times=() h_times=() x_times=()
+s_times=() l_times=() h_times=() x_times=() bs_times=() bl_times=()
 for i in $(seq 1 "$rounds"); do
   if [ $((i % 2)) = 1 ]; then
     sleep "$settle"; push ssh "round-$i-ssh-$RANDOM"; s=$took
@@ -126,16 +134,21 @@ for i in $(seq 1 "$rounds"); do
   timed $(ssh_with plain) "$host" true; h=$took
   # shellcheck disable=SC2046
   timed $(ssh_with pusher) "$host" "git-upload-pack 'plain'"; x=$took
-  s_times+=("$s"); l_times+=("$l"); h_times+=("$h"); x_times+=("$x")
-  printf 'round %d: ssh %5d ms   local %5d ms   handshake %4d ms   handshake+ssh-shell %4d ms\n' "$i" "$s" "$l" "$h" "$x"
+  side_push ssh; bs=$took
+  side_push local; bl=$took
+  s_times+=("$s"); l_times+=("$l"); h_times+=("$h"); x_times+=("$x"); bs_times+=("$bs"); bl_times+=("$bl")
+  printf 'round %d: ssh %5d ms   local %5d ms   handshake %4d ms   handshake+ssh-shell %4d ms   no-deploy push: ssh %4d ms, local %4d ms\n' \
+    "$i" "$s" "$l" "$h" "$x" "$bs" "$bl"
 done
 grep -q "key=bench command=\"git-receive-pack 'plain'\" allowed" "$SORTIE_HOME/run/ssh.log" \
   || { echo "the SSH pushes did not go through sortie ssh-shell: see $SORTIE_HOME/run/ssh.log" >&2; exit 1; }
 "$sortie" deploys plain | grep -q "push by bench" || { echo "no deploy by key bench in sortie deploys" >&2; exit 1; }
 ms=$(median "${s_times[@]}"); ml=$(median "${l_times[@]}"); mh=$(median "${h_times[@]}"); mx=$(median "${x_times[@]}")
+mbs=$(median "${bs_times[@]}"); mbl=$(median "${bl_times[@]}")
 echo "ssh:   ${s_times[*]} ms (median $ms)"
 echo "local: ${l_times[*]} ms (median $ml)"
 echo "ssh true (bare handshake): ${h_times[*]} ms (median $mh)"
 echo "handshake + ssh-shell (no-op git-upload-pack): ${x_times[*]} ms (median $mx)"
+echo "push of a branch that does not deploy: ssh ${bs_times[*]} ms (median $mbs), local ${bl_times[*]} ms (median $mbl)"
 awk -v s="$ms" -v l="$ml" -v h="$mh" -v x="$mx" 'BEGIN {
   printf "ratio ssh/local: %.2fx; SSH adds %d ms to a push: the bare handshake is %d ms, handshake + ssh-shell %d ms\n", s / l, s - l, h, x }'
