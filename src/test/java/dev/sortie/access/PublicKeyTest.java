@@ -19,7 +19,7 @@ class PublicKeyTest {
     }
 
     @Test
-    void fingerprintsAreSsh_keygens() {
+    void fingerprintsAreThoseSshKeygenShows() {
         assertEquals(TestKeys.ALICE_FINGERPRINT, PublicKey.parse(TestKeys.ALICE).fingerprint());
         assertEquals(TestKeys.BOB_FINGERPRINT, PublicKey.parse(TestKeys.BOB).fingerprint());
         assertEquals(TestKeys.CAROL_FINGERPRINT, PublicKey.parse(TestKeys.CAROL).fingerprint());
