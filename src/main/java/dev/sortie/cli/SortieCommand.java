@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
             ServerCommand.class,
             HooksCommand.class,
             BotsCommand.class,
+            SshKeysCommand.class,
+            SshShellCommand.class,
             GitHookCommand.class,
             WorkerCommand.class
         })

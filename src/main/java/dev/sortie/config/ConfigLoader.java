@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
         ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
-                "acme", "tls", "app_users"));
+                "acme", "tls", "ssh", "app_users"));
         ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary", "mode", "sites_dir", "https_port", "config",
                 "pid_file"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
@@ -54,6 +54,12 @@ public final class ConfigLoader {
         if (maxSize != null && maxSize < SMALLEST_LOG) {
             logs.problem("max_size", "must be at least " + ByteSizes.format(SMALLEST_LOG) + ", got " + ByteSizes.format(maxSize));
             maxSize = null;
+        }
+        ConfigSection ssh = top.section("ssh", List.of("authorized_keys"));
+        String authorizedKeys = ssh.string("authorized_keys");
+        if (authorizedKeys != null && !authorizedKeys.startsWith("/")) {
+            ssh.problem("authorized_keys", "must be an absolute path (e.g. /home/sortie/.ssh/authorized_keys), got " + Quote.of(authorizedKeys));
+            authorizedKeys = null;
         }
         return new ServerConfig(
                 nginx(nginx),
@@ -64,7 +70,7 @@ public final class ConfigLoader {
                 new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)),
                 TlsSettingsReader.acme(top.section("acme", List.of("directory", "ca_cert", "email"))),
                 TlsSettingsReader.files(top, top.section("tls", List.of("cert", "key"))),
-                null,
+                new ServerConfig.Ssh(authorizedKeys),
                 top.bool("app_users"));
     }
 

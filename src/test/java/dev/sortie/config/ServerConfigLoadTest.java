@@ -66,7 +66,7 @@ class ServerConfigLoadTest {
                 SRC + ": logs.max_size: must be at least 64KB, got 1KB",
                 SRC + ": logs.keep: must be between 1 and 50, got 51",
                 SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: acme, app_users, drain, keep_releases, "
-                        + "logs, nginx, standby, stop_timeout, tls"),
+                        + "logs, nginx, ssh, standby, stop_timeout, tls"),
                 problemsOf("""
                         nginx:
                           port: 0
