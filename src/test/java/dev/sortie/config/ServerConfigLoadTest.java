@@ -109,7 +109,7 @@ class ServerConfigLoadTest {
     @Test
     void systemNginxMistakesAtOnce() {
         assertEquals(List.of(
-                SRC + ": nginx.https_port: must differ from nginx.port (both are 8080)",
+                SRC + ": nginx.https_port: must differ from nginx.port (8080): one port cannot serve both HTTP and HTTPS",
                 SRC + ": nginx.mode: \"sytem\" is not a mode: managed (the default: Sortie runs its own nginx) or system (Sortie writes "
                         + "its sites into the system nginx's sites_dir)",
                 SRC + ": nginx.sites_dir: only applies with mode: system (the managed nginx keeps its files under $SORTIE_HOME/nginx)"),
