@@ -93,6 +93,21 @@ public final class Certificates {
         }
     }
 
+    /**
+     * What a site already serves, without ordering anything: the server's files, or the app's stored certificate. For
+     * re-pointing a site at a release after a crash, which must not wait on an ACME server.
+     */
+    public Optional<SiteTls> stored(String app, AppConfig config) throws IOException {
+        ServerConfig.TlsFiles files = server.tls();
+        if (files != null) {
+            return Optional.of(siteTls(Path.of(files.cert()), Path.of(files.key()), config));
+        }
+        if (!"auto".equals(config.tls())) {
+            return Optional.empty();
+        }
+        return store.certificate(app).map(cert -> siteTls(cert.cert(), cert.key(), config));
+    }
+
     /** Orders a new certificate for the domains of the app's stored one, now, and reloads nginx to serve it. */
     public StoredCertificate renew(String app) throws TlsFailure, InterruptedException {
         StoredCertificate renewed;
