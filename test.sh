@@ -20,6 +20,9 @@ have wrk   || need+=(wrk)
 have mvn   || need+=(maven)
 have python3 || need+=(python3)
 have systemd-analyze || need+=(systemd) # systemd-analyze verify checks sortie.service (SystemInstallE2ETest)
+have pebble || need+=(pebble)   # the ACME test server (and pebble-challtestsrv, its DNS) for the HTTPS tests
+have sshd  || need+=(openssh-server)
+have ssh   || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]} with apt-get"
@@ -32,6 +35,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # nginx from Debian's package is not started here: Sortie runs its own nginx master per SORTIE_HOME.
+# Nor is the machine's sshd: the SSH tests start their own on a loopback port, with their own config.
 
 case "${1:-}" in
   faults) shift; set -- -Dgroups=faults "$@" ;;

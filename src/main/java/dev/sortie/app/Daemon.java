@@ -33,6 +33,8 @@ public final class Daemon implements AutoCloseable {
     private static final ObjectMapper JSON = Journal.JSON;
     /** How often the managed nginx's log sizes are checked. */
     static final Duration NGINX_LOG_CHECK = Duration.ofSeconds(30);
+    /** How often the served certificates are checked for renewal (each is renewed with a third of its lifetime left). */
+    static final Duration CERTIFICATE_CHECK = Duration.ofHours(6);
 
     /** A {@code sortie deploy} of a commit already in the repo: it runs whatever the branch does meanwhile. */
     record DeployArgs(String app, String commit, String branch, String by) {
@@ -77,6 +79,20 @@ public final class Daemon implements AutoCloseable {
         workers.warm();
         queue.recover();
         rotation.scheduleWithFixedDelay(this::rotateNginxLogs, NGINX_LOG_CHECK.toSeconds(), NGINX_LOG_CHECK.toSeconds(), TimeUnit.SECONDS);
+        rotation.scheduleWithFixedDelay(this::renewCertificates, NGINX_LOG_CHECK.toSeconds(), CERTIFICATE_CHECK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Renews the served certificates that are due, and reloads nginx; a failure is logged and tried again at the next check. */
+    private void renewCertificates() {
+        try {
+            for (String line : sortie.certificates().renewDue()) {
+                LOG.info("{}", line);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not check the certificates for renewal: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The managed nginx's logs by size (app logs rotate as the supervisor writes them); a failure waits for the next check. */

@@ -11,6 +11,7 @@ import dev.sortie.nginx.SystemNginx;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.SupervisorClient;
+import dev.sortie.tls.Certificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,11 @@ public final class Sortie {
 
     public SiteSwitch sites() {
         return new SiteSwitch(nginx());
+    }
+
+    /** HTTPS: the apps' certificates (ACME or the server's files) and their renewal. */
+    public Certificates certificates() {
+        return new Certificates(home, server(), sites());
     }
 
     /** Set in a deploy worker that runs as its app's user: the app socket it reaches the daemon on. */

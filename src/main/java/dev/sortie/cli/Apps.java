@@ -18,8 +18,18 @@ final class Apps {
         }
     }
 
-    /** Who is asking, for the deploy history. */
+    /** Set by ssh-shell before it runs an admin key's command: the key's name is the user. */
+    private static volatile String sshKey;
+
+    static void actAs(String keyName) {
+        sshKey = keyName;
+    }
+
+    /** Who is asking, for the deploy history: the SSH key's name, else SORTIE_USER (ssh-shell sets it for git's hooks), else the login. */
     static String user() {
+        if (sshKey != null) {
+            return sshKey;
+        }
         String user = System.getenv("SORTIE_USER");
         return user != null && !user.isBlank() ? user : System.getProperty("user.name");
     }

@@ -1,5 +1,6 @@
 package dev.sortie.cli;
 
+import dev.sortie.access.SshKeyStore;
 import dev.sortie.app.AppAdmin;
 import dev.sortie.app.Deploys;
 import dev.sortie.app.StoredDeploys;
@@ -75,11 +76,35 @@ final class AppsCommand implements Runnable {
                     ? ": pushes are deployed before git accepts them, and a failed deploy rejects the push." : "."));
             out.println();
             out.println("Add it as a git remote in your project and push to deploy:");
-            out.println("  git remote add production " + repoDir + "                # on this machine");
-            out.println("  git remote add production " + System.getProperty("user.name") + "@" + hostName() + ":" + repoDir
-                    + "   # over SSH");
+            remotes(home, name, System.getProperty("user.name"), hostName(), !SshKeyStore.of(home).all().isEmpty())
+                    .forEach(line -> out.println("  " + line));
             out.println("  git push production main                # or the branch: your sortie.yml names");
             return ExitCodes.OK;
+        }
+
+        /** The system install's user and home: its keys push to {@code sortie@HOST:APP}. */
+        static final String SYSTEM_USER = "sortie";
+        static final Path SYSTEM_HOME = Path.of("/var/lib/sortie");
+
+        /**
+         * The {@code git remote add} lines for a new app. The system install's remote is {@code sortie@HOST:APP} (through
+         * the keys of {@code sortie ssh-keys}); the plain install shows the repo's path, locally and over the user's own
+         * SSH login, and {@code USER@HOST:APP} once Sortie has keys.
+         */
+        static List<String> remotes(SortieHome home, String app, String user, String host, boolean keys) {
+            Path repo = home.repo(app);
+            if (home.root().equals(SYSTEM_HOME) || user.equals(SYSTEM_USER)) {
+                return List.of(
+                        "git remote add production " + SYSTEM_USER + "@" + host + ":" + app + "   # over SSH, with a key from sortie ssh-keys add",
+                        "git remote add production " + repo + "   # on this machine, as " + SYSTEM_USER);
+            }
+            List<String> lines = new java.util.ArrayList<>(List.of(
+                    "git remote add production " + repo + "                # on this machine",
+                    "git remote add production " + user + "@" + host + ":" + repo + "   # over SSH"));
+            if (keys) {
+                lines.add("git remote add production " + user + "@" + host + ":" + app + "   # over SSH, with a key from sortie ssh-keys add");
+            }
+            return lines;
         }
 
         private static String hostName() {

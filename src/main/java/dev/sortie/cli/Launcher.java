@@ -13,7 +13,7 @@ import picocli.CommandLine;
 /**
  * How to run this same Sortie again (from git hooks, to start the daemon and its workers), and the
  * entry point those runs use: the commands a machine runs on every push ({@code git-hook},
- * {@code deploy-worker}) are called straight away, without building picocli's model of the whole
+ * {@code deploy-worker}, {@code ssh-shell}) are called straight away, without building picocli's model of the whole
  * command tree (a third of a git hook's CPU time); everything else goes to {@link Main}.
  */
 public final class Launcher {
@@ -49,6 +49,9 @@ public final class Launcher {
             hook.app = args[1];
             hook.refs = List.copyOf(Arrays.asList(args).subList(2, args.length));
             return call(hook);
+        }
+        if (args.length == 2 && args[0].equals("ssh-shell") && noOptions(args)) {
+            return call(new SshShellCommand(args[1]));
         }
         if (args.length == 1 && args[0].equals("deploy-worker")) {
             return call(new WorkerCommand());

@@ -26,9 +26,12 @@ import picocli.CommandLine.Option;
             ReleasesCommand.class,
             LogsCommand.class,
             UrlCommand.class,
+            TlsCommand.class,
             ServerCommand.class,
             HooksCommand.class,
             BotsCommand.class,
+            SshKeysCommand.class,
+            SshShellCommand.class,
             GitHookCommand.class,
             WorkerCommand.class
         })

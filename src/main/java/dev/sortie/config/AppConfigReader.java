@@ -6,7 +6,7 @@ import java.util.List;
 final class AppConfigReader {
 
     static final List<String> KEYS = List.of("branch", "steps", "artifact", "files", "run", "healthcheck", "domains", "hooks",
-            "bots", "instances", "standby", "nginx");
+            "bots", "instances", "standby", "nginx", "tls", "https_redirect");
     private static final String ARGV = "[mvn, -B, package]";
 
     private AppConfigReader() {
@@ -34,6 +34,8 @@ final class AppConfigReader {
                 top.integer("instances"),
                 top.duration("standby"),
                 new NginxOptions(nginx.string("client_max_body_size"), nginx.duration("proxy_connect_timeout"),
-                        nginx.duration("proxy_read_timeout"), nginx.duration("proxy_send_timeout"), nginx.string("include")));
+                        nginx.duration("proxy_read_timeout"), nginx.duration("proxy_send_timeout"), nginx.string("include")),
+                "auto".equals(top.word("tls", List.of("auto", "off"))) ? "auto" : null,
+                top.bool("https_redirect"));
     }
 }

@@ -55,6 +55,15 @@ final class AppConfigValidator {
         }
         // standby: any duration the parser gives is >= 0, and 0s means "no standby"
         nginx(c.nginx(), p);
+        if ("auto".equals(c.tls())) {
+            for (int i = 0; i < c.domains().size(); i++) {
+                if (c.domains().get(i).startsWith("*.")) {
+                    p.add("domains[" + i + "]", Quote.of(c.domains().get(i)) + " is a wildcard, and tls: auto proves each domain over "
+                            + "HTTP-01, which cannot prove a wildcard; name the hosts, or give the server a certificate (tls: in the "
+                            + "server's sortie.yml)");
+                }
+            }
+        }
     }
 
     private static void bots(BotsConfig bots, Problems p) {

@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
         ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
-                "app_users"));
+                "acme", "tls", "ssh", "app_users"));
         ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary", "mode", "sites_dir", "https_port", "config",
                 "pid_file"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
@@ -55,6 +55,12 @@ public final class ConfigLoader {
             logs.problem("max_size", "must be at least " + ByteSizes.format(SMALLEST_LOG) + ", got " + ByteSizes.format(maxSize));
             maxSize = null;
         }
+        ConfigSection ssh = top.section("ssh", List.of("authorized_keys"));
+        String authorizedKeys = ssh.string("authorized_keys");
+        if (authorizedKeys != null && !authorizedKeys.startsWith("/")) {
+            ssh.problem("authorized_keys", "must be an absolute path (e.g. /home/sortie/.ssh/authorized_keys), got " + Quote.of(authorizedKeys));
+            authorizedKeys = null;
+        }
         return new ServerConfig(
                 nginx(nginx),
                 top.duration("drain"),
@@ -62,7 +68,10 @@ public final class ConfigLoader {
                 top.duration("standby"),
                 top.integer("keep_releases", 1, 1000),
                 new ServerConfig.Logs(maxSize, logs.integer("keep", 1, 50)),
-                null, null, null, top.bool("app_users"));
+                TlsSettingsReader.acme(top.section("acme", List.of("directory", "ca_cert", "email"))),
+                TlsSettingsReader.files(top, top.section("tls", List.of("cert", "key"))),
+                new ServerConfig.Ssh(authorizedKeys),
+                top.bool("app_users"));
     }
 
     /** The nginx keys: {@code mode: system} needs an absolute {@code sites_dir}; {@code config} and {@code pid_file} go with it. */
@@ -70,8 +79,9 @@ public final class ConfigLoader {
         String ports = "%d is not a port number (1-65535)";
         Integer port = nginx.integer("port", 1, 65535, ports);
         Integer httpsPort = nginx.integer("https_port", 1, 65535, ports);
-        if (port != null && port.equals(httpsPort)) {
-            nginx.problem("https_port", "must differ from nginx.port (both are " + port + ")");
+        if (httpsPort != null && httpsPort.equals(port == null ? ServerConfig.Nginx.DEFAULT.port() : port)) {
+            nginx.problem("https_port", "must differ from nginx.port (" + httpsPort + "): one port cannot serve both HTTP and HTTPS");
+            httpsPort = null;
         }
         String mode = nginx.string("mode");
         if (mode != null && !List.of(ServerConfig.Nginx.MANAGED, ServerConfig.Nginx.SYSTEM).contains(mode)) {

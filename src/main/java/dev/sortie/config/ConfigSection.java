@@ -114,6 +114,23 @@ final class ConfigSection {
         return null;
     }
 
+    /**
+     * One of {@code words}, as written: {@code tls: off} counts as the word off, though YAML reads it as false. Anything
+     * else is a problem naming the words.
+     */
+    String word(String key, List<String> words) {
+        JsonNode v = get(key);
+        if (v == null) {
+            return null;
+        }
+        String written = v.isValueNode() ? raw(v, at(key)) : null;
+        if (written == null || !words.contains(written)) {
+            problems.add(at(key), "expected " + String.join(" or ", words) + ", got " + describe(v, at(key)));
+            return null;
+        }
+        return written;
+    }
+
     /** A duration ({@link Durations}), or a bare number of seconds. */
     Duration duration(String key) {
         JsonNode v = get(key);

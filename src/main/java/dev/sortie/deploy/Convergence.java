@@ -8,14 +8,15 @@ import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.SiteOptions;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
-import dev.sortie.pipeline.StepId;
 import dev.sortie.pipeline.DeployLock;
+import dev.sortie.pipeline.StepId;
 import dev.sortie.release.EnvFile;
 import dev.sortie.release.ReleaseRecord;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.ServiceBackend;
 import dev.sortie.steps.DirTree;
+import dev.sortie.tls.Certificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,7 +201,7 @@ public final class Convergence {
         }
         try {
             sites.switchTo(app, r.release(), config.domainsFor(app), r.ports(), siteOptions(config, store, r.release()),
-                    config.healthcheck().path(), SWITCH_TIMEOUT);
+                    new Certificates(home, server, sites).stored(app, config), config.healthcheck().path(), SWITCH_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pointing the site back at " + r.release());

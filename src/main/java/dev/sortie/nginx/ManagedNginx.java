@@ -71,6 +71,7 @@ public final class ManagedNginx implements Nginx {
         return config.port();
     }
 
+    /** The HTTPS port of the sites that have TLS. */
     @Override
     public int httpsPort() {
         return config.httpsPort();
@@ -86,6 +87,13 @@ public final class ManagedNginx implements Nginx {
         return "the managed nginx";
     }
 
+    /** {@code nginx/acme-challenges}: the ACME HTTP-01 answers in progress, one {@code .conf} an app, included by every server. */
+    @Override
+    public Path acmeChallengesDir() {
+        return prefix().resolve("acme-challenges");
+    }
+
+    /** {@code $SORTIE_HOME/templates}: a template there is used instead of the bundled one of the same name. */
     @Override
     public Path templatesDir() {
         return home.resolve("templates");
@@ -103,6 +111,7 @@ public final class ManagedNginx implements Nginx {
                 "prefix", prefix().toString(),
                 "listen", listenAddress(),
                 "port", Integer.toString(config.port()),
+                "acme_challenges", acmeChallengesDir().toString(),
                 "template", template.origin(),
                 "override", templatesDir().resolve("nginx.conf").toString()), Set.of("template"));
         if (!conf.contains("include " + sitesDir() + "/*.conf;")) {

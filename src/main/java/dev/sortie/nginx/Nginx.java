@@ -32,6 +32,9 @@ public sealed interface Nginx permits ManagedNginx, SystemNginx {
     /** The HTTPS port of sites with TLS. */
     int httpsPort();
 
+    /** Where the ACME HTTP-01 answers in progress are, one {@code .conf} an app, included by the sites (and the catch-all). */
+    Path acmeChallengesDir();
+
     /** Makes sure the files and directories Sortie writes into are there; safe to repeat. */
     void prepare() throws IOException;
 

@@ -45,6 +45,11 @@ public final class SiteSwitch {
         this.nginx = nginx;
     }
 
+    /** The nginx this switch drives (the certificates' challenges and renewals reload it too). */
+    public Nginx nginx() {
+        return nginx;
+    }
+
     public Path siteFile(String app) {
         return nginx.sitesDir().resolve(nginx.siteFileName(app));
     }
@@ -65,6 +70,16 @@ public final class SiteSwitch {
      * Nginx#templatesDir()}); one that lacks what the switch needs is refused here.
      */
     public String render(String app, String release, List<String> domains, List<Integer> upstreamPorts, SiteOptions options) {
+        return render(app, release, domains, upstreamPorts, options, Optional.empty());
+    }
+
+    /**
+     * As {@link #render(String, String, List, List, SiteOptions)}, with HTTPS when {@code tls} is given: the site also
+     * listens on the HTTPS port with the certificate's files, and with {@link SiteTls#redirect()} plain HTTP answers a 301
+     * to HTTPS (the 301 still carries {@code X-Sortie-Release}, so the switch is confirmed over HTTP as before).
+     */
+    public String render(String app, String release, List<String> domains, List<Integer> upstreamPorts, SiteOptions options,
+            Optional<SiteTls> tls) {
         for (int i = 0; i < domains.size(); i++) {
             DomainName.require(domains.get(i), "domains[" + i + "]");
         }
@@ -85,19 +100,30 @@ public final class SiteSwitch {
         if (!options.locationDirectives().isEmpty()) {
             requireUses(template, "location_options", "the app's nginx.include");
         }
-        String site = template.render(Map.of(
-                "app", app,
-                "release", release,
-                "domains", String.join(" ", domains),
-                "listen", nginx.listenAddress(),
-                "port", Integer.toString(nginx.port()),
-                "upstream_tries", Integer.toString(upstreamPorts.size()),
-                "template", template.origin(),
-                "override", nginx.templatesDir().resolve(SITE_TEMPLATE).toString()),
+        if (tls.isPresent()) {
+            requireUses(template, "tls", "the HTTPS listen and certificate lines");
+            requireUses(template, "acme_challenges", "the include of the ACME challenges (renewals are proven through the site)");
+        }
+        if (tls.isPresent() && tls.get().redirect()) {
+            requireUses(template, "https_redirect", "whether plain HTTP goes to HTTPS");
+        }
+        String site = template.render(Map.ofEntries(
+                Map.entry("app", app),
+                Map.entry("release", release),
+                Map.entry("domains", String.join(" ", domains)),
+                Map.entry("listen", nginx.listenAddress()),
+                Map.entry("port", Integer.toString(nginx.port())),
+                Map.entry("https_port", Integer.toString(nginx.httpsPort())),
+                Map.entry("https_redirect", tls.isPresent() && tls.get().redirect() ? "on" : "off"),
+                Map.entry("acme_challenges", nginx.acmeChallengesDir().toString()),
+                Map.entry("upstream_tries", Integer.toString(upstreamPorts.size())),
+                Map.entry("template", template.origin()),
+                Map.entry("override", nginx.templatesDir().resolve(SITE_TEMPLATE).toString())),
                 Set.of("domains", "template"),
                 Map.of("upstream_servers", servers,
                         "server_options", options.serverDirectives(),
-                        "location_options", options.locationDirectives()));
+                        "location_options", options.locationDirectives(),
+                        "tls", tls.map(t -> t.directives(nginx.listenAddress(), nginx.httpsPort())).orElse(List.of())));
         if (!releaseNamed(app, site).equals(Optional.of(release))) {
             throw new IllegalArgumentException("template " + template.origin() + " must begin with the line "
                     + "# {{app}}: release {{release}}. (Sortie reads the live release from it)");
@@ -132,7 +158,14 @@ public final class SiteSwitch {
      */
     public Optional<String> switchTo(String app, String release, List<String> domains, List<Integer> upstreamPorts,
             SiteOptions options, String probePath, Duration timeout) throws SwitchFailed, IOException, InterruptedException {
-        String site = render(app, release, domains, upstreamPorts, options);
+        return switchTo(app, release, domains, upstreamPorts, options, Optional.empty(), probePath, timeout);
+    }
+
+    /** As {@link #switchTo(String, String, List, List, SiteOptions, String, Duration)}, with HTTPS when {@code tls} is given. */
+    public Optional<String> switchTo(String app, String release, List<String> domains, List<Integer> upstreamPorts,
+            SiteOptions options, Optional<SiteTls> tls, String probePath, Duration timeout)
+            throws SwitchFailed, IOException, InterruptedException {
+        String site = render(app, release, domains, upstreamPorts, options, tls);
         nginx.prepare();
         Path file = siteFile(app);
         Optional<String> previous = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
@@ -159,6 +192,29 @@ public final class SiteSwitch {
             throw new SwitchFailed(failure.get() + " (previous site restored; see " + nginx.errorLog() + ")");
         }
         return previous;
+    }
+
+    /**
+     * Tests and reloads nginx as its files stand (a renewed certificate, an ACME challenge), and waits until no worker from
+     * before the reload accepts connections: from then on every new connection gets the new files. Starts nginx when it
+     * does not run.
+     */
+    public void reload(Duration timeout) throws SwitchFailed, IOException, InterruptedException {
+        nginx.prepare();
+        Optional<String> invalid = nginx.test();
+        if (invalid.isPresent()) {
+            throw new SwitchFailed("nginx -t failed, nothing reloaded:\n" + invalid.get());
+        }
+        NginxWorkers.Snapshot before = NginxWorkers.of(nginx.masterPid());
+        try {
+            nginx.startOrReload();
+        } catch (CommandFailedException e) {
+            throw new SwitchFailed("nginx did not start or reload: " + e.getMessage());
+        }
+        Optional<String> failure = confirm(before, null, null, Optional.empty(), timeout);
+        if (failure.isPresent()) {
+            throw new SwitchFailed(failure.get());
+        }
     }
 
     /** The host name to probe a site domain with: a wildcard {@code *.example.com} as {@code sortie-probe.example.com}. */

@@ -63,6 +63,15 @@ public final class SystemNginx implements Nginx {
         return commands;
     }
 
+    /**
+     * {@code $SORTIE_HOME/nginx/acme-challenges}: included by Sortie's own sites. A first deploy's challenge has no site of
+     * the app yet to answer it, and the system nginx's default server is not Sortie's: include this dir's files there.
+     */
+    @Override
+    public Path acmeChallengesDir() {
+        return home.resolve("nginx").resolve("acme-challenges");
+    }
+
     @Override
     public Path sitesDir() {
         return Path.of(config.sitesDir());

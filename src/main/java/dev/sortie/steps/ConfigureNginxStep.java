@@ -8,15 +8,21 @@ import dev.sortie.pipeline.StepId;
 import dev.sortie.pipeline.StepResult;
 import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.InstanceInfo;
+import dev.sortie.tls.Certificates;
+import dev.sortie.tls.TlsFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Moves traffic: renders the app's site for the new instance, validates it, reloads nginx and confirms the switch. */
+/**
+ * Moves traffic: gets the site's certificate when it has HTTPS (before anything is journalled: an ACME failure moves no
+ * traffic), renders the app's site for the new instance, validates it, reloads nginx and confirms the switch.
+ */
 public final class ConfigureNginxStep implements Step<DeployContext> {
 
     static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(15);
@@ -34,12 +40,18 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
         if (ports.isEmpty()) {
             throw new StepFailure("upgrade_service did not run");
         }
+        Optional<Certificates.Served> tls;
         try {
             SiteOptions options = siteOptions(ctx);
+            tls = new Certificates(ctx.home(), ctx.server(), sites).forSite(ctx.app(), ctx.config());
+            tls.ifPresent(served -> output.accept(served.summary()));
             String previous = readSite(sites, ctx.app());
             ctx.changes().switchingNginx(ctx.releaseId(), previous,
                     previous == null ? null : SiteSwitch.releaseNamed(ctx.app(), previous).orElse(null));
-            sites.switchTo(ctx.app(), ctx.releaseId(), domains, ports, options, ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
+            sites.switchTo(ctx.app(), ctx.releaseId(), domains, ports, options, tls.map(Certificates.Served::tls),
+                    ctx.config().healthcheck().path(), SWITCH_TIMEOUT);
+        } catch (TlsFailure e) {
+            throw new StepFailure(e.getMessage());
         } catch (SiteSwitch.SwitchFailed e) {
             throw new StepFailure(e.getMessage().lines().findFirst().orElse("nginx failed"), e.getMessage().lines().skip(1).toList());
         } catch (IOException e) {
@@ -52,7 +64,8 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
         }
         String to = ports.size() == 1 ? "port " + ports.getFirst() : ports.size() + " instances (ports "
                 + String.join(", ", ports.stream().map(String::valueOf).toList()) + ")";
-        return StepResult.of(String.join(" ", domains) + " -> " + to + " (nginx reloaded, serving " + ctx.releaseId() + ")");
+        return StepResult.of(String.join(" ", domains) + " -> " + to + " (nginx reloaded, serving " + ctx.releaseId()
+                + (tls.isPresent() ? ", HTTPS on port " + ctx.server().nginx().httpsPort() : "") + ")");
     }
 
     /** sortie.yml's nginx: keys, the include resolved inside the release (it must be there: a jar's release lists it in files:). */

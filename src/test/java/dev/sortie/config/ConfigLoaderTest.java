@@ -229,7 +229,7 @@ class ConfigLoaderTest {
     void mappingExpectedWhereAListIsGiven() {
         assertEquals("sortie.yml: steps: expected a mapping of keys (deps, compile, package), got a list", errorOf("steps: []\n"));
         assertEquals("sortie.yml: (top level): expected a mapping of keys (branch, steps, artifact, files, run, healthcheck, domains, hooks, "
-                + "bots, instances, standby, nginx), got a list", errorOf("- a\n"));
+                + "bots, instances, standby, nginx, tls, https_redirect), got a list", errorOf("- a\n"));
     }
 
     @Test

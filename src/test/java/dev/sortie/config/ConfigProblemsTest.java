@@ -30,7 +30,7 @@ class ConfigProblemsTest {
         assertEquals(List.of(
                 "sortie.yml: instances: must be between 1 and 32, got 0",
                 "sortie.yml: branhc: unknown key (did you mean branch?); known keys here: artifact, bots, branch, domains, files, "
-                        + "healthcheck, hooks, instances, nginx, run, standby, steps"),
+                        + "healthcheck, hooks, https_redirect, instances, nginx, run, standby, steps, tls"),
                 problemsOf("instances: 0\nbranhc: main\n"));
     }
 

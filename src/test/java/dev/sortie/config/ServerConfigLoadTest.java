@@ -65,8 +65,8 @@ class ServerConfigLoadTest {
                 SRC + ": keep_releases: must be between 1 and 1000, got 0",
                 SRC + ": logs.max_size: must be at least 64KB, got 1KB",
                 SRC + ": logs.keep: must be between 1 and 50, got 51",
-                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: app_users, drain, keep_releases, logs, nginx, "
-                        + "standby, stop_timeout"),
+                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: acme, app_users, drain, keep_releases, "
+                        + "logs, nginx, ssh, standby, stop_timeout, tls"),
                 problemsOf("""
                         nginx:
                           port: 0
@@ -109,7 +109,7 @@ class ServerConfigLoadTest {
     @Test
     void systemNginxMistakesAtOnce() {
         assertEquals(List.of(
-                SRC + ": nginx.https_port: must differ from nginx.port (both are 8080)",
+                SRC + ": nginx.https_port: must differ from nginx.port (8080): one port cannot serve both HTTP and HTTPS",
                 SRC + ": nginx.mode: \"sytem\" is not a mode: managed (the default: Sortie runs its own nginx) or system (Sortie writes "
                         + "its sites into the system nginx's sites_dir)",
                 SRC + ": nginx.sites_dir: only applies with mode: system (the managed nginx keeps its files under $SORTIE_HOME/nginx)"),

@@ -213,6 +213,9 @@ class TemplateTest {
                     proxy_read_timeout 120s;
                     proxy_send_timeout 30s;
 
+                    # ACME HTTP-01 challenges for this site's certificate (tls: auto), while Sortie orders or renews it.
+                    include /srv/sortie/nginx/acme-challenges/*.conf;
+
                     location / {
                 """), site);
         assertTrue(site.contains("""
