@@ -8,10 +8,14 @@ import java.util.function.Consumer;
 
 /**
  * Keeps an app's config values out of its deploy's journal, and so out of the push output: every line a
- * step, a build command or a hook prints has each value (of 4 characters or more, or a whole line) replaced by
- * {@code ${NAME}}, as the supervisor's start line shows the run command.
+ * step, a build command or a hook prints has each value replaced by {@code ${NAME}}, as the supervisor's start
+ * line shows the run command: a whole line always, inside a line when the value is {@value #MIN_INSIDE} characters
+ * or more (shorter ones are ports, flags and names far more often than secrets, and masking them would garble
+ * messages such as "it listens on 8080").
  */
 final class ConfigMask implements Consumer<DeployEvent> {
+
+    static final int MIN_INSIDE = 6;
 
     private final Consumer<DeployEvent> events;
     private final Map<String, String> config;
@@ -27,7 +31,7 @@ final class ConfigMask implements Consumer<DeployEvent> {
     }
 
     String text(String line) {
-        return line == null || config.isEmpty() ? line : InstanceSpec.masked(List.of(line), config).getFirst();
+        return line == null || config.isEmpty() ? line : InstanceSpec.masked(List.of(line), config, MIN_INSIDE).getFirst();
     }
 
     private List<String> lines(List<String> lines) {

@@ -50,6 +50,11 @@ public record InstanceSpec(
      * mask unrelated text).
      */
     public static List<String> masked(List<String> argv, Map<String, String> env) {
+        return masked(argv, env, 4);
+    }
+
+    /** As {@link #masked(List, Map)}, masking inside an argument only values of {@code minLength} characters or more. */
+    public static List<String> masked(List<String> argv, Map<String, String> env, int minLength) {
         List<Map.Entry<String, String>> secrets = env.entrySet().stream()
                 .filter(e -> !NOT_SECRET.contains(e.getKey()) && e.getValue() != null && !e.getValue().isEmpty())
                 .sorted(Comparator.comparing((Map.Entry<String, String> e) -> e.getValue().length()).reversed())
@@ -60,7 +65,7 @@ public record InstanceSpec(
             for (Map.Entry<String, String> e : secrets) {
                 if (shown.equals(e.getValue())) {
                     shown = "${" + e.getKey() + "}";
-                } else if (e.getValue().length() >= 4) {
+                } else if (e.getValue().length() >= minLength) {
                     shown = shown.replace(e.getValue(), "${" + e.getKey() + "}");
                 }
             }
