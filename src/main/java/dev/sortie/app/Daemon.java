@@ -2,22 +2,37 @@ package dev.sortie.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sortie.config.AppConfig;
+import dev.sortie.config.AppName;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
-import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.NginxLogRotation;
+import dev.sortie.nginx.SiteOptions;
+import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.release.ReleaseId;
 import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
+import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.LogRotation;
+import dev.sortie.service.RunAs;
 import dev.sortie.service.SupervisorServer;
+import dev.sortie.steps.RemoteSites;
+import dev.sortie.tls.Certificates;
+import dev.sortie.tls.TlsFailure;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +85,20 @@ public final class Daemon implements AutoCloseable {
         Convergence convergence = new Convergence(sortie.home(), sortie.server(), server.backend(), sortie.sites(),
                 sortie::url);
         this.queue = new DeployQueue(sortie.home(), workers, convergence);
-        server.extend(this::handle);
+        server.extend(new SupervisorServer.Extension() {
+            @Override
+            public Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException {
+                return Daemon.this.handle(op, args);
+            }
+
+            @Override
+            public Optional<JsonNode> handleForApp(String app, String op, JsonNode args) throws IOException, InterruptedException {
+                return Daemon.this.handleForApp(app, op, args);
+            }
+        });
+        if (sortie.server().appUsers()) {
+            server.listenForApps(sortie.home().appSocket(), Daemon.this::appOf);
+        }
     }
 
     /** Binds the socket, adopts the instances it had, ends the deploys a previous daemon left unfinished. */
@@ -112,6 +140,50 @@ public final class Daemon implements AutoCloseable {
 
     public void awaitShutdown() throws InterruptedException {
         server.awaitShutdown();
+    }
+
+    /** The app a Unix user is the app user of, when apps have users. */
+    private Optional<String> appOf(String user) {
+        try (var apps = Files.list(sortie.home().appsDir())) {
+            return apps.map(a -> a.getFileName().toString()).filter(AppName::isValid).filter(a -> RunAs.userFor(a).equals(user)).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What an app's own worker may ask beyond its instances: the nginx switch of its own release, to its own instances. */
+    private Optional<JsonNode> handleForApp(String app, String op, JsonNode args) throws IOException, InterruptedException {
+        if (!"switch_site".equals(op)) {
+            return Optional.empty();
+        }
+        RemoteSites.SwitchRequest r = JSON.treeToValue(args, RemoteSites.SwitchRequest.class);
+        if (!app.equals(r.app()) || !ReleaseId.isValid(r.release()) || !Files.isDirectory(sortie.home().releasesDir(app).resolve(r.release()))) {
+            throw new IOException(app + "'s worker may switch only " + app + "'s site to one of its releases");
+        }
+        Set<Integer> own = server.backend().list().stream().filter(i -> i.app().equals(app)).map(InstanceInfo::port)
+                .collect(Collectors.toSet());
+        if (r.ports().isEmpty() || !own.containsAll(r.ports())) {
+            throw new IOException("ports " + r.ports() + " are not all " + app + "'s instances");
+        }
+        AppConfig config = new AppConfig(null, null, null, null, null, null, r.domains(), null, null, null, null, r.nginx(), r.tls(),
+                r.httpsRedirect());
+        SiteSwitch sites = sortie.sites();
+        try {
+            SiteOptions options = SiteOptions.of(r.nginx(), sortie.home().releasesDir(app).resolve(r.release()).resolve(ReleaseStore.APP_DIR));
+            Optional<Certificates.Served> tls = new Certificates(sortie.home(), sortie.server(), sites).forSite(app, config);
+            sites.switchTo(app, r.release(), config.domainsFor(app), r.ports(), options, tls.map(Certificates.Served::tls), r.probePath(),
+                    Duration.ofSeconds(15));
+            LOG.info("switched the site of {} to {} for its worker", app, r.release());
+            Map<String, Object> result = new HashMap<>();
+            result.put("summary", tls.map(Certificates.Served::summary).orElse(null));
+            return Optional.of(JSON.valueToTree(result));
+        } catch (TlsFailure e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (SiteSwitch.SwitchFailed e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException {

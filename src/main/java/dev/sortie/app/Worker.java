@@ -1,11 +1,14 @@
 package dev.sortie.app;
 
 import dev.sortie.deploy.DeployWorker;
+import dev.sortie.service.SupervisorClient;
+import dev.sortie.steps.RemoteSites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -51,8 +54,10 @@ public final class Worker {
         if (line == null || line.isBlank()) {
             return NO_WORK; // the daemon went away before it had work for us
         }
-        DeployWorker worker = new DeployWorker(sortie.home(), sortie.server(), sortie.daemon(), sortie.sites(), sortie.jdkHome(),
-                sortie::url);
+        SupervisorClient daemon = sortie.daemon();
+        RemoteSites remote = System.getenv(Sortie.APP_SOCKET_VAR) == null ? null
+                : request -> (String) daemon.call("switch_site", request, Map.class).get("summary");
+        DeployWorker worker = new DeployWorker(sortie.home(), sortie.server(), daemon, sortie.sites(), sortie.jdkHome(), sortie::url, remote);
         return switch (worker.run(Path.of(line.strip()))) {
             case LIVE -> LIVE;
             case ABORTED -> ABORTED;

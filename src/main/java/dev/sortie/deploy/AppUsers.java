@@ -9,10 +9,14 @@ import dev.sortie.service.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * With {@code app_users: true} in the server config, each app's instances run as its own Unix user,
@@ -40,12 +44,15 @@ public final class AppUsers {
         if (!enabled()) {
             return Optional.empty();
         }
+        String name = RunAs.userFor(app);
+        if (name.equals(System.getProperty("user.name"))) {
+            return RunAs.lookup(name); // the app's own worker: the daemon made the user and its files before starting it
+        }
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IOException("app_users: true in " + home.serverConfig() + " needs the sortie server to run as root"
                     + " (it makes a Unix user per app and starts the app's processes as that user); it runs as "
                     + System.getProperty("user.name"));
         }
-        String name = RunAs.userFor(app);
         Optional<RunAs> user = RunAs.lookup(name);
         if (user.isEmpty()) {
             try {
@@ -64,15 +71,41 @@ public final class AppUsers {
         return user;
     }
 
-    /** The app's config, releases and logs: the app user's, and nobody else's (root, the daemon, reaches them still). */
+    /**
+     * The app's dir is its user's: its config, releases, logs, builds, hooks cache, journals and HOME (0700 / 0600), and
+     * nobody else's (root, the daemon, reaches them still); its bare repo stays the daemon's (pushes write it), readable.
+     * The home and the managed nginx's sites (which a deploy reads to check domain claims) must be reachable.
+     */
     static void own(SortieHome home, String app, RunAs user) throws IOException {
-        for (Path dir : List.of(home.releasesDir(app), home.logsDir(app))) {
+        Path appDir = home.appDir(app);
+        Files.setAttribute(appDir, "unix:uid", user.uid());
+        Files.setAttribute(appDir, "unix:gid", user.gid());
+        Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Path dir : List.of(home.releasesDir(app), home.logsDir(app), home.buildsDir(app), home.deploysDir(app), home.appHome(app),
+                appDir.resolve("hooks-cache"))) {
             Files.createDirectories(dir);
             user.own(dir);
         }
-        Path env = home.envFile(app);
-        if (Files.exists(env)) {
-            user.own(env);
+        for (Path file : List.of(home.envFile(app), home.deployLock(app))) {
+            if (Files.exists(file)) {
+                user.own(file);
+            }
+        }
+        for (Path dir : List.of(home.root(), home.appsDir(), home.nginxDir(), home.nginxDir().resolve("sites"))) {
+            if (Files.isDirectory(dir)) {
+                Set<PosixFilePermission> mode = new HashSet<>(Files.getPosixFilePermissions(dir));
+                mode.add(PosixFilePermission.OTHERS_EXECUTE);
+                if (!dir.equals(home.root()) && !dir.equals(home.appsDir())) {
+                    mode.add(PosixFilePermission.OTHERS_READ); // sites name domains: no secret
+                }
+                Files.setPosixFilePermissions(dir, mode);
+            }
+        }
+        Path config = home.serverConfig();
+        if (Files.exists(config)) {
+            Set<PosixFilePermission> mode = new HashSet<>(Files.getPosixFilePermissions(config));
+            mode.add(PosixFilePermission.OTHERS_READ); // every deploy reads it; it holds paths and ports, no secret
+            Files.setPosixFilePermissions(config, mode);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sortie.deploy;
 
 import dev.sortie.config.AppName;
+import dev.sortie.config.Ownership;
 import dev.sortie.config.SortieHome;
 import dev.sortie.git.AppRepository;
 import dev.sortie.pipeline.DeployEvent;
@@ -126,6 +127,7 @@ public final class DeployQueue implements AutoCloseable {
             Deque<String> queue = queues.computeIfAbsent(r.app(), a -> new ArrayDeque<>());
             try (Journal journal = Journal.open(home.journal(r.app(), id))) {
                 journal.appendDurably(new DeployEvent.Queued(id, r.app(), r.commit(), r.branch(), r.kind(), r.by(), r.gate(), r.source()));
+                Ownership.likeDir(home.journal(r.app(), id)); // the app's worker appends to it, as the app's user when apps have users
                 Running now = running.get(r.app());
                 int ahead = queue.size() + (now == null ? 0 : 1);
                 if (ahead > 0) {

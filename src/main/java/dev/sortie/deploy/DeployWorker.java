@@ -25,6 +25,7 @@ import dev.sortie.service.ServiceBackend;
 import dev.sortie.steps.DeployContext;
 import dev.sortie.steps.DeployFacts;
 import dev.sortie.steps.DirTree;
+import dev.sortie.steps.RemoteSites;
 import dev.sortie.steps.StepOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,7 @@ public final class DeployWorker {
     private final SiteSwitch sites;
     private final Path jdkHome;
     private final BiFunction<String, AppConfig, String> url;
+    private final RemoteSites remote;
     /** The hooks-cache entry this deploy's hooks came from, and their names; null and empty without hooks. */
     private String hooksHash;
     private List<String> hooksRan = List.of();
@@ -68,6 +70,13 @@ public final class DeployWorker {
     /** @param url the URL an app with this config answers on, for the live line */
     public DeployWorker(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, Path jdkHome,
             BiFunction<String, AppConfig, String> url) {
+        this(home, server, backend, sites, jdkHome, url, null);
+    }
+
+    /** @param remote the daemon's nginx switch, for a worker that runs as its app's own user; null: this worker switches */
+    public DeployWorker(SortieHome home, ServerConfig server, ServiceBackend backend, SiteSwitch sites, Path jdkHome,
+            BiFunction<String, AppConfig, String> url, RemoteSites remote) {
+        this.remote = remote;
         this.home = home;
         this.server = server;
         this.backend = backend;
@@ -158,7 +167,7 @@ public final class DeployWorker {
 
         DeployFacts facts = new DeployFacts(home, app, config, server, queued.commit(), queued.branch(), releaseId, buildDir, previous,
                 appEnv(app, journal), jdkHome, DeployQueue.GATED.equals(queued.kind()) ? DeployQueue.PUSH : queued.kind(), null);
-        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
+        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store, remote), new JournalChanges(journal));
         return runPipeline(queued, ctx, hooks, DeployPlan.steps(), started, journal);
     }
 
@@ -251,7 +260,7 @@ public final class DeployWorker {
                 (System.nanoTime() - start) / 1e9)));
         DeployFacts facts = new DeployFacts(home, app, config, server, source.commit(), source.branch(), releaseId, buildDir, previous,
                 env, jdkHome, queued.kind(), source.id());
-        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store), new JournalChanges(journal));
+        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store, remote), new JournalChanges(journal));
         ctx.put(new StepOutput.ReleaseCopied(dir, source.run()));
         return runPipeline(queued, ctx, hooks, DeployPlan.storedRelease(), started, journal);
     }

@@ -1,5 +1,6 @@
 package dev.sortie.pipeline;
 
+import dev.sortie.config.Ownership;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,6 +61,7 @@ public final class DeployLock implements AutoCloseable {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Ownership.likeDir(file); // the app's own processes take it too when the app has its own user
         } catch (IOException | RuntimeException e) {
             local.release();
             throw e;

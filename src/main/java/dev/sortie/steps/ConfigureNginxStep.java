@@ -40,6 +40,9 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
         if (ports.isEmpty()) {
             throw new StepFailure("upgrade_service did not run");
         }
+        if (ctx.services().remote() != null) {
+            return switchByTheDaemon(ctx, sites, domains, ports, output);
+        }
         Optional<Certificates.Served> tls;
         try {
             SiteOptions options = siteOptions(ctx);
@@ -66,6 +69,30 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
                 + String.join(", ", ports.stream().map(String::valueOf).toList()) + ")";
         return StepResult.of(String.join(" ", domains) + " -> " + to + " (nginx reloaded, serving " + ctx.releaseId()
                 + (tls.isPresent() ? ", HTTPS on port " + ctx.server().nginx().httpsPort() : "") + ")");
+    }
+
+    /** The app runs as its own user: the daemon switches its site (and gets its certificate), after the intent is journalled. */
+    private static StepResult switchByTheDaemon(DeployContext ctx, SiteSwitch sites, List<String> domains, List<Integer> ports,
+            Consumer<String> output) throws StepFailure {
+        String summary;
+        try {
+            siteOptions(ctx); // the include must be in the release: the same message as a local switch
+            String previous = readSite(sites, ctx.app());
+            ctx.changes().switchingNginx(ctx.releaseId(), previous,
+                    previous == null ? null : SiteSwitch.releaseNamed(ctx.app(), previous).orElse(null));
+            summary = ctx.services().remote().switchSite(new RemoteSites.SwitchRequest(ctx.app(), ctx.releaseId(), domains, ports,
+                    ctx.config().nginx(), ctx.config().tls(), ctx.config().httpsRedirect(), ctx.config().healthcheck().path()));
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage()).replaceFirst("^sortie server: ", "");
+            throw new StepFailure(message.lines().findFirst().orElse("nginx failed"), message.lines().skip(1).toList());
+        }
+        if (summary != null) {
+            output.accept(summary);
+        }
+        String to = ports.size() == 1 ? "port " + ports.getFirst() : ports.size() + " instances (ports "
+                + String.join(", ", ports.stream().map(String::valueOf).toList()) + ")";
+        return StepResult.of(String.join(" ", domains) + " -> " + to + " (nginx reloaded by the sortie server, serving " + ctx.releaseId()
+                + (summary != null ? ", HTTPS on port " + ctx.server().nginx().httpsPort() : "") + ")");
     }
 
     /** sortie.yml's nginx: keys, the include resolved inside the release (it must be there: a jar's release lists it in files:). */

@@ -23,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DeployContext implements StepOutputs {
 
     /** The services a deploy drives. */
-    public record Services(ServiceBackend backend, SiteSwitch sites, ReleaseStore releases) {
+    public record Services(ServiceBackend backend, SiteSwitch sites, ReleaseStore releases, RemoteSites remote) {
+        public Services(ServiceBackend backend, SiteSwitch sites, ReleaseStore releases) {
+            this(backend, sites, releases, null);
+        }
     }
 
     private final DeployFacts facts;

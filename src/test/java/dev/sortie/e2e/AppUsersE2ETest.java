@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sortie.service.RunAs;
 import dev.sortie.testing.Await;
+import dev.sortie.testing.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,54 @@ class AppUsersE2ETest {
     static Path tmp;
 
     static InstalledSortie sortie;
+    static Proc.Result hostilePush;
+
+    /** A hook that tries what the issue's auditor did: another app's config, its processes, the daemon's sockets. */
+    static final String HOSTILE_HOOKS = """
+            import dev.sortie.hooks.DeployEnv;
+            import java.net.StandardProtocolFamily;
+            import java.net.UnixDomainSocketAddress;
+            import java.nio.ByteBuffer;
+            import java.nio.channels.SocketChannel;
+            import java.nio.charset.StandardCharsets;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+
+            public class UpgradeHooks {
+                public void before_upgrade_service(DeployEnv env) throws Exception {
+                    String uid = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElse("");
+                    env.log("hook-uid " + uid.split("\\\\s+")[1]);
+                    try {
+                        Files.readString(Path.of("APPS/victim/env"));
+                        env.log("HOOK-READ-VICTIM-ENV");
+                    } catch (Exception e) {
+                        env.log("hook-cannot-read-victim-env");
+                    }
+                    long[] victims = ProcessHandle.allProcesses().filter(p -> p.info().user().orElse("").equals("VICTIM_USER"))
+                            .mapToLong(ProcessHandle::pid).toArray();
+                    boolean signalled = false;
+                    for (long pid : victims) {
+                        signalled |= ProcessHandle.of(pid).map(ProcessHandle::destroy).orElse(false);
+                    }
+                    env.log(victims.length == 0 ? "hook-saw-no-victim" : signalled ? "HOOK-SIGNALLED-VICTIM" : "hook-cannot-signal-victim");
+                    env.log("hook-daemon-socket " + ask("DAEMON_SOCKET", "{\\"op\\":\\"list\\"}"));
+                    env.log("hook-app-socket-stop " + ask("APP_SOCKET", "{\\"op\\":\\"stop\\",\\"app\\":\\"victim\\",\\"release\\":\\"x\\"}"));
+                    env.log("hook-app-socket-list " + ask("APP_SOCKET", "{\\"op\\":\\"list\\"}"));
+                }
+
+                static String ask(String socket, String request) {
+                    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        ch.connect(UnixDomainSocketAddress.of(socket));
+                        ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+                        ch.shutdownOutput();
+                        return new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(),
+                                StandardCharsets.UTF_8).replace('\\n', ' ');
+                    } catch (Exception e) {
+                        return "unreachable (" + e.getClass().getSimpleName() + ")";
+                    }
+                }
+            }
+            """;
 
     @BeforeAll
     static void twoApps() throws Exception {
@@ -40,6 +89,8 @@ class AppUsersE2ETest {
         for (Path p = tmp; p != null && !p.equals(Path.of("/tmp")); p = p.getParent()) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+        // the install is in a 0700 temp dir: the apps' users run its JVM too (their deploy workers), as from /usr/local
+        Files.setPosixFilePermissions(InstalledSortie.bin().getParent().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(sortie.home.resolve("sortie.yml"), Files.readString(sortie.home.resolve("sortie.yml")) + "app_users: true\n");
         sortie.sortie("apps", "create", VICTIM).assertOk();
         sortie.sortie("apps", "create", HOSTILE).assertOk();
@@ -61,7 +112,13 @@ class AppUsersE2ETest {
                 """.formatted(apps, RunAs.userFor(VICTIM)));
         Files.writeString(hostile.resolve("sortie.yml"), Files.readString(hostile.resolve("sortie.yml"))
                 .replace("run: [java, Server.java]", "run: [sh, probe.sh]"));
-        sortie.commitAndPush(hostile, "hostile").assertOk();
+        Files.writeString(hostile.resolve("UpgradeHooks.java"), HOSTILE_HOOKS
+                .replace("APPS", apps.toString())
+                .replace("VICTIM_USER", RunAs.userFor(VICTIM))
+                .replace("DAEMON_SOCKET", sortie.home.resolve("run/sortie.sock").toString())
+                .replace("APP_SOCKET", sortie.home.resolve("app-run/sortie.sock").toString()));
+        hostilePush = sortie.commitAndPush(hostile, "hostile");
+        hostilePush.assertOk();
     }
 
     @AfterAll
@@ -72,6 +129,22 @@ class AppUsersE2ETest {
             }
             sortie.close();
         }
+    }
+
+    @Test
+    void anAppsHooksRunAsItsUserAndCannotReachAnotherApp() throws Exception {
+        String out = hostilePush.output();
+        RunAs hostile = RunAs.lookup(RunAs.userFor(HOSTILE)).orElseThrow();
+        assertTrue(out.contains("hook-uid " + hostile.uid()), "the hook runs as the app's user:\n" + out);
+        assertTrue(out.contains("hook-cannot-read-victim-env"), out);
+        assertTrue(out.contains("hook-cannot-signal-victim"), "the victim's processes are there and cannot be signalled:\n" + out);
+        assertTrue(out.contains("hook-daemon-socket unreachable"), "the daemon's own socket is out of reach:\n" + out);
+        assertTrue(out.contains("hook-app-socket-stop {\"ok\":false") && out.contains("may not stop anything of victim"),
+                "the app socket refuses to act on another app:\n" + out);
+        assertTrue(out.contains("hook-app-socket-list {\"ok\":true") && !out.lines().filter(l -> l.contains("hook-app-socket-list"))
+                .findFirst().orElse("").contains("\"app\":\"victim\""), "it lists its own app's instances only:\n" + out);
+        assertTrue(out.contains("nginx reloaded by the sortie server"), "its site was switched by the daemon:\n" + out);
+        assertEquals("200", last(sortie.curl("http://" + VICTIM + ".localhost:" + sortie.nginxPort + "/").output()), "the victim still serves");
     }
 
     @Test
