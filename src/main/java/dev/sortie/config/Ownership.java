@@ -15,7 +15,7 @@ public final class Ownership {
     }
 
     public static void likeDir(Path file) throws IOException {
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!"root".equals(System.getProperty("user.name")) || !file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
             return;
         }
         Path dir = file.toAbsolutePath().getParent();
