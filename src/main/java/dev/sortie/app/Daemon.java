@@ -170,7 +170,8 @@ public final class Daemon implements AutoCloseable {
         SiteSwitch sites = sortie.sites();
         try {
             SiteOptions options = SiteOptions.of(r.nginx(), sortie.home().releasesDir(app).resolve(r.release()).resolve(ReleaseStore.APP_DIR));
-            Optional<Certificates.Served> tls = new Certificates(sortie.home(), sortie.server(), sites).forSite(app, config);
+            Optional<Certificates.Served> tls = Certificates.wanted(sortie.server(), config)
+                    ? new Certificates(sortie.home(), sortie.server(), sites).forSite(app, config) : Optional.empty();
             sites.switchTo(app, r.release(), config.domainsFor(app), r.ports(), options, tls.map(Certificates.Served::tls), r.probePath(),
                     Duration.ofSeconds(15));
             LOG.info("switched the site of {} to {} for its worker", app, r.release());

@@ -201,7 +201,8 @@ public final class Convergence {
         }
         try {
             sites.switchTo(app, r.release(), config.domainsFor(app), r.ports(), siteOptions(config, store, r.release()),
-                    new Certificates(home, server, sites).stored(app, config), config.healthcheck().path(), SWITCH_TIMEOUT);
+                    Certificates.wanted(server, config) ? new Certificates(home, server, sites).stored(app, config) : Optional.empty(),
+                    config.healthcheck().path(), SWITCH_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pointing the site back at " + r.release());

@@ -338,8 +338,13 @@ public final class DeployWorker {
         }
         retireOthers(ctx.app(), ctx.releaseId(), ctx.previous().map(ReleaseRecord::id).orElse(null), standby(ctx), server, backend, journal);
         new ReleaseRetention(home, server).afterLive(ctx.app(), backend, journal);
-        deleteQuietly(ctx.buildDir(), journal);
         journal.appendDurably(new DeployEvent.Live(ctx.app(), ctx.releaseId(), url.apply(ctx.app(), ctx.config())));
+        // scratch, after the live line: a large build's tree must not keep the pusher waiting; what is left, the next deploy deletes
+        try {
+            DirTree.delete(ctx.buildDir());
+        } catch (IOException | UncheckedIOException e) {
+            // the next deploy of this app deletes every earlier build dir before its checkout
+        }
         return Result.LIVE;
     }
 

@@ -46,7 +46,8 @@ public final class ConfigureNginxStep implements Step<DeployContext> {
         Optional<Certificates.Served> tls;
         try {
             SiteOptions options = siteOptions(ctx);
-            tls = new Certificates(ctx.home(), ctx.server(), sites).forSite(ctx.app(), ctx.config());
+            tls = Certificates.wanted(ctx.server(), ctx.config())
+                    ? new Certificates(ctx.home(), ctx.server(), sites).forSite(ctx.app(), ctx.config()) : Optional.empty();
             tls.ifPresent(served -> output.accept(served.summary()));
             String previous = readSite(sites, ctx.app());
             ctx.changes().switchingNginx(ctx.releaseId(), previous,

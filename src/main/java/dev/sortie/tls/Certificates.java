@@ -34,6 +34,14 @@ public final class Certificates {
     private final AcmeClient acme;
     private final Clock clock;
 
+    /**
+     * Whether a site of this app serves HTTPS at all: the server's certificate files, or {@code tls: auto}. Checked before
+     * a {@code Certificates} is made, which loads BouncyCastle (tens of milliseconds a deploy that has no use for it).
+     */
+    public static boolean wanted(ServerConfig server, AppConfig config) {
+        return server.tls() != null || "auto".equals(config.tls());
+    }
+
     public Certificates(SortieHome home, ServerConfig server, SiteSwitch sites) {
         this(server, new TlsStore(home.root().resolve("tls")), sites, new AcmeClient(server.acme()), Clock.systemUTC());
     }
