@@ -112,11 +112,15 @@ public final class Sortie {
         return argv;
     }
 
-    /** The URL an app answers on through nginx. */
+    /** The URL an app answers on through nginx: HTTPS when its site serves it. */
     public String url(String app, AppConfig config) {
         String domain = config.domainsFor(app).getFirst();
         if (domain.startsWith("*.")) {
             domain = "www" + domain.substring(1);
+        }
+        if (Certificates.wanted(server(), config)) {
+            int https = server().nginx().httpsPort();
+            return "https://" + domain + (https == 443 ? "" : ":" + https) + "/";
         }
         int port = server().nginx().port();
         return "http://" + domain + (port == 80 ? "" : ":" + port) + "/";

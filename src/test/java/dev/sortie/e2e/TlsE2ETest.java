@@ -147,7 +147,8 @@ class TlsE2ETest {
         Files.writeString(project.resolve("message.txt"), "v1\n");
         Proc.Result push = sortie.commitAndPush(project, "v1 with tls").assertOk();
         assertTrue(push.output().contains("HTTPS: new certificate from ACME (no certificate yet)"), push.output());
-        assertTrue(push.output().contains("is live at"), push.output());
+        assertTrue(push.output().contains("is live at https://" + DOMAIN + ":" + httpsPort + "/"), "the live line names the HTTPS URL:\n"
+                + push.output());
 
         Proc.Result https = curlHttps("/");
         assertEquals("v1\n200", https.output().strip(), https.output());
