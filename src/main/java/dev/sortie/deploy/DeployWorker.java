@@ -145,25 +145,15 @@ public final class DeployWorker {
             return abort(journal, null, "commit " + queued.commit() + " is not in the repo of " + app
                     + (queued.gate() != null ? " (the push's objects are gone: push again)" : ""));
         }
-        AppConfig config;
+        Checkout checkout;
         try {
-            config = scaled(app, configAt(repo, queued.commit()));
-            DomainClaims.check(app, config.domainsFor(app), home, sites);
-        } catch (ConfigException e) {
+            checkout = checkout(app, repo, queued.commit(), releaseId, journal);
+        } catch (NotReady e) {
             return abort(journal, null, e.getMessage());
         }
-        new AppUsers(home, server).ensure(app);
-        Path buildDir = home.buildsDir(app).resolve(releaseId);
-        deleteQuietly(home.buildsDir(app), journal); // builds of earlier deploys; we hold the lock, so none is in use
-        repo.checkout(queued.commit(), buildDir);
-
-        ProjectHooks hooks;
-        try {
-            hooks = loadHooks(app, config, buildDir, journal);
-        } catch (HookCompileException e) {
-            journal.accept(new DeployEvent.Problem(e.details()));
-            return abort(journal, null, e.getMessage());
-        }
+        AppConfig config = checkout.config();
+        Path buildDir = checkout.dir();
+        ProjectHooks hooks = checkout.hooks();
 
         DeployFacts facts = new DeployFacts(home, app, config, server, queued.commit(), queued.branch(), releaseId, buildDir, previous,
                 appEnv(app, journal), jdkHome, DeployQueue.GATED.equals(queued.kind()) ? DeployQueue.PUSH : queued.kind(), null);
@@ -175,6 +165,43 @@ public final class DeployWorker {
     private AppConfig scaled(String app, AppConfig config) {
         Integer scale = AppSettings.load(home.appSettings(app)).instances();
         return scale == null ? config : config.withInstances(scale);
+    }
+
+    /** A commit checked out for a deploy: its sortie.yml (with {@code sortie scale}'s count), the build dir, its hooks. */
+    private record Checkout(AppConfig config, Path dir, ProjectHooks hooks) {
+    }
+
+    /** Why a commit cannot be deployed (its sortie.yml, a domain another app owns, its hooks do not compile); the message says. */
+    private static final class NotReady extends Exception {
+        NotReady(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What every deploy does before its steps, built or stored: reads and checks the commit's sortie.yml and domains,
+     * makes the app's user when apps have users, checks the commit out into a fresh build dir (earlier builds are
+     * deleted: we hold the lock, so none is in use) and loads its hooks (javac's diagnostics are journalled).
+     */
+    private Checkout checkout(String app, AppRepository repo, String commit, String releaseId, Journal journal)
+            throws IOException, NotReady {
+        AppConfig config;
+        try {
+            config = scaled(app, configAt(repo, commit));
+            DomainClaims.check(app, config.domainsFor(app), home, sites);
+        } catch (ConfigException e) {
+            throw new NotReady(e.getMessage());
+        }
+        new AppUsers(home, server).ensure(app);
+        Path buildDir = home.buildsDir(app).resolve(releaseId);
+        deleteQuietly(home.buildsDir(app), journal);
+        repo.checkout(commit, buildDir);
+        try {
+            return new Checkout(config, buildDir, loadHooks(app, config, buildDir, journal));
+        } catch (HookCompileException e) {
+            journal.accept(new DeployEvent.Problem(e.details()));
+            throw new NotReady(e.getMessage());
+        }
     }
 
     /** The app's config vars as {@code sortie config} keeps them; a file others can read is made 0600 first, with a warning. */
@@ -230,24 +257,15 @@ public final class DeployWorker {
             return abort(journal, null, "commit " + source.commit() + " of release " + source.id() + " is gone from the repo of " + app
                     + ", so its sortie.yml, hooks and smoke bots cannot be read; deploy a commit instead: sortie deploy " + app + " REF");
         }
-        AppConfig config;
+        Checkout checkout;
         try {
-            config = scaled(app, configAt(repo, source.commit()));
-            DomainClaims.check(app, config.domainsFor(app), home, sites);
-        } catch (ConfigException e) {
+            checkout = checkout(app, repo, source.commit(), releaseId, journal);
+        } catch (NotReady e) {
             return abort(journal, null, e.getMessage());
         }
-        new AppUsers(home, server).ensure(app);
-        Path buildDir = home.buildsDir(app).resolve(releaseId);
-        deleteQuietly(home.buildsDir(app), journal);
-        repo.checkout(source.commit(), buildDir);
-        ProjectHooks hooks;
-        try {
-            hooks = loadHooks(app, config, buildDir, journal);
-        } catch (HookCompileException e) {
-            journal.accept(new DeployEvent.Problem(e.details()));
-            return abort(journal, null, e.getMessage());
-        }
+        AppConfig config = checkout.config();
+        Path buildDir = checkout.dir();
+        ProjectHooks hooks = checkout.hooks();
         long start = System.nanoTime();
         Path dir;
         try {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,42 +165,46 @@ public final class SupervisorServer implements AutoCloseable {
             appChannel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             appChannel.bind(UnixDomainSocketAddress.of(appSocket));
             Files.setPosixFilePermissions(appSocket, PosixFilePermissions.fromString("rw-rw-rw-"));
-            Thread.ofPlatform().name("sortie-accept-apps").start(this::acceptApps);
+            Thread.ofPlatform().name("sortie-accept-apps").start(() -> acceptOn(appChannel, this::serveApp, "the app socket"));
         }
-        Thread.ofPlatform().name("sortie-accept").start(this::acceptLoop);
+        Thread.ofPlatform().name("sortie-accept").start(() -> acceptOn(channel, this::serve, "the socket"));
     }
 
-    private void acceptApps() {
-        while (appChannel.isOpen()) {
+    /** Accepts connections on {@code on} until it is closed, each served on its own virtual thread. */
+    private static void acceptOn(ServerSocketChannel on, Consumer<SocketChannel> serve, String what) {
+        while (on.isOpen()) {
             try {
-                SocketChannel client = appChannel.accept();
-                Thread.ofVirtual().start(() -> serveApp(client));
+                SocketChannel client = on.accept();
+                Thread.ofVirtual().start(() -> serve.accept(client));
             } catch (IOException e) {
-                if (appChannel.isOpen()) {
-                    LOG.warn("accept on the app socket failed: {}", e.getMessage());
+                if (on.isOpen()) {
+                    LOG.warn("accept on {} failed: {}", what, e.getMessage());
                 }
             }
         }
     }
 
-    /** A request on the app socket: the peer's user names the one app it may act for, or it may do nothing. */
-    private void serveApp(SocketChannel client) {
-        try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
+    /** Answers a request; {@code handle} gets the one request a connection carries. */
+    private interface Handler {
+        SupervisorProtocol.Response handle(SupervisorProtocol.Request request) throws IOException, InterruptedException;
+    }
+
+    /**
+     * One connection: a request in (an empty one is a liveness check), one response out; a failure is an error response.
+     *
+     * @return the request that was answered, or null
+     */
+    private static SupervisorProtocol.Request respond(SocketChannel client, Handler handler, String what) {
+        try (InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
+            SupervisorProtocol.Request request = null;
             SupervisorProtocol.Response response;
             try {
-                String user = client.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                Optional<String> app = appOfUser.appOf(user);
                 byte[] bytes = in.readAllBytes();
                 if (bytes.length == 0) {
-                    return;
+                    return null; // a liveness check: connected and hung up
                 }
-                var request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
-                if (app.isEmpty()) {
-                    log("refused " + request.op() + " from user " + user + " on the app socket: not an app's user");
-                    response = SupervisorProtocol.Response.error("user " + user + " is not an app's user: nothing is allowed");
-                } else {
-                    response = handleForApp(app.get(), request);
-                }
+                request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
+                response = handler.handle(request);
             } catch (IOException | RuntimeException e) {
                 response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
             } catch (InterruptedException e) {
@@ -208,8 +213,42 @@ public final class SupervisorServer implements AutoCloseable {
             }
             out.write(SupervisorProtocol.JSON.writeValueAsBytes(response));
             out.flush();
+            return request;
+        } catch (IOException e) {
+            LOG.warn("{} connection failed: {}", what, e.getMessage());
+            return null;
+        }
+    }
+
+    /** A request on the app socket: the peer's user names the one app it may act for, or it may do nothing. */
+    private void serveApp(SocketChannel client) {
+        String user;
+        try {
+            user = client.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("app connection without peer credentials: {}", e.getMessage());
+            closeQuietly(client);
+            return;
+        }
+        Optional<String> app = appOfUser.appOf(user);
+        try (client) {
+            respond(client, request -> {
+                if (app.isEmpty()) {
+                    log("refused " + request.op() + " from user " + user + " on the app socket: not an app's user");
+                    return SupervisorProtocol.Response.error("user " + user + " is not an app's user: nothing is allowed");
+                }
+                return handleForApp(app.get(), request);
+            }, "app");
         } catch (IOException e) {
             LOG.warn("app connection failed: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // nothing was said on it
         }
     }
 
@@ -251,40 +290,10 @@ public final class SupervisorServer implements AutoCloseable {
         stopped.await();
     }
 
-    private void acceptLoop() {
-        while (channel.isOpen()) {
-            try {
-                SocketChannel client = channel.accept();
-                Thread.ofVirtual().start(() -> serve(client));
-            } catch (IOException e) {
-                if (channel.isOpen()) {
-                    LOG.warn("accept failed: {}", e.getMessage());
-                }
-            }
-        }
-    }
-
     private void serve(SocketChannel client) {
-        try (client; InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
-            SupervisorProtocol.Response response;
-            boolean shutdown = false;
-            try {
-                byte[] bytes = in.readAllBytes();
-                if (bytes.length == 0) {
-                    return; // a liveness check: connected and hung up
-                }
-                var request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
-                shutdown = "shutdown".equals(request.op());
-                response = handle(request);
-            } catch (IOException | RuntimeException e) {
-                response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                response = SupervisorProtocol.Response.error("the sortie server is shutting down");
-            }
-            out.write(SupervisorProtocol.JSON.writeValueAsBytes(response));
-            out.flush();
-            if (shutdown) {
+        try (client) {
+            SupervisorProtocol.Request answered = respond(client, this::handle, "client");
+            if (answered != null && "shutdown".equals(answered.op())) {
                 client.close();
                 close();
             }
