@@ -17,6 +17,7 @@
 #
 # Uses a throwaway SORTIE_HOME and free loopback ports; stops everything it started.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 rounds=${1:-5}
 sortie=${SORTIE:-$(command -v sortie || echo /usr/local/bin/sortie)}
 [ -x "$sortie" ] || { echo "needs sortie: ./install.sh, or SORTIE=/path/to/bin/sortie" >&2; exit 1; }
@@ -39,15 +40,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { date +%s%3N; }
-# a free loopback port: nothing answers a connect, from bash alone (no python start-up in the timed part)
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 # curl through an nginx until it serves $3 for host $2 on port $1
 await_content() {
   local deadline=$(( $(now_ms) + 30000 ))
@@ -159,7 +151,6 @@ SITE
   took=$((t1 - t0))
 }
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 sortie_push warmup-0; first_s=$took
 script_push warmup-0; first_b=$took

@@ -14,6 +14,7 @@
 #
 # Uses a throwaway SORTIE_HOME and a free loopback port; stops everything it started.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 rounds=${1:-3}
 sortie=${SORTIE:-$(command -v sortie || echo /usr/local/bin/sortie)}
 [ -x "$sortie" ] || { echo "needs sortie: ./install.sh, or SORTIE=/path/to/bin/sortie" >&2; exit 1; }
@@ -32,23 +33,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 port=$(free_port)
 printf 'nginx:\n  port: %s\ndrain: 1s\n' "$port" > "$SORTIE_HOME/sortie.yml"
-now_ms() { date +%s%3N; }
 current() { basename "$(readlink "$SORTIE_HOME/apps/$1/current")"; }
 served() { curl -s -D - -o /dev/null -H "Host: $1.localhost" "http://127.0.0.1:$port/" | tr -d '\r' | sed -n 's/^X-Sortie-Release: //Ip'; }
 start_secs() { # upgrade_service's seconds in a release.json
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(next((s["seconds"] for s in r["steps"] if s["step"]=="upgrade_service"), 0))' \
     "$SORTIE_HOME/apps/$1/releases/$2/release.json"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 timed() { # $1 app, then the sortie command; prints ms, checks the live release is what nginx serves
   local app=$1; shift
@@ -98,7 +90,7 @@ for app in $apps; do
     echo "$d" >> "$work/$app.redeploy"; echo "$b" >> "$work/$app.rollback"; echo "$s" >> "$work/$app.standby"
     printf '%-6s %-5s %8sms %8sms %8sms   cold %s, standby %s\n' "$app" "$r" "$d" "$b" "$s" "$bs" "$ss"
   done
-  md=$(median < "$work/$app.redeploy"); mb=$(median < "$work/$app.rollback"); ms=$(median < "$work/$app.standby")
+  md=$(median $(cat "$work/$app.redeploy")); mb=$(median $(cat "$work/$app.rollback")); ms=$(median $(cat "$work/$app.standby"))
   printf '%-6s %-5s %8sms %8sms %8sms   redeploy/rollback %sx, redeploy/standby %sx\n' "$app" median "$md" "$mb" "$ms" \
     "$(awk -v a="$md" -v b="$mb" 'BEGIN {printf "%.1f", a / b}')" "$(awk -v a="$md" -v b="$ms" 'BEGIN {printf "%.1f", a / b}')"
 done

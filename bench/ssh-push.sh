@@ -15,6 +15,7 @@
 # Needs openssh-server (for /usr/sbin/sshd; the machine's own sshd and ~/.ssh are not used or changed),
 # nginx, git, curl, python3. Uses a throwaway SORTIE_HOME and free loopback ports; stops everything it started.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 rounds=${1:-5}
 sortie=${SORTIE:-$(command -v sortie || echo /usr/local/bin/sortie)}
 [ -x "$sortie" ] || { echo "needs sortie: ./install.sh, or SORTIE=/path/to/bin/sortie" >&2; exit 1; }
@@ -35,14 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { date +%s%3N; }
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 await_content() { # curl through Sortie's nginx until it serves $1
   local deadline=$(( $(now_ms) + 30000 ))
   until [ "$(curl -s --max-time 2 -H "Host: plain.localhost" "http://127.0.0.1:$nginx_port/" 2>/dev/null)" = "$1" ]; do
@@ -50,7 +43,6 @@ await_content() { # curl through Sortie's nginx until it serves $1
     sleep 0.005
   done
 }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 # --- Sortie, its key, and a private sshd reading Sortie's authorized_keys ---------------------------
 nginx_port=$(free_port)
