@@ -57,13 +57,8 @@ public record AppConfig(
         httpsRedirect = httpsRedirect != null && httpsRedirect;
     }
 
-    public AppConfig(String branch, StepCommands steps, String artifact, List<String> files, List<String> run, Healthcheck healthcheck,
-            List<String> domains, HooksConfig hooks, BotsConfig bots, Integer instances, Duration standby, NginxOptions nginx) {
-        this(branch, steps, artifact, files, run, healthcheck, domains, hooks, bots, instances, standby, nginx, null, null);
-    }
-
     public static AppConfig defaults() {
-        return new AppConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new AppConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This config with another instance count: {@code sortie scale} overrides sortie.yml's. */

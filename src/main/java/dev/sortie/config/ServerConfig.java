@@ -33,11 +33,6 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
         appUsers = appUsers != null && appUsers;
     }
 
-    public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
-            Acme acme, TlsFiles tls, Ssh ssh) {
-        this(nginx, drain, stopTimeout, standby, keepReleases, logs, acme, tls, ssh, null);
-    }
-
     public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs) {
         this(nginx, drain, stopTimeout, standby, keepReleases, logs, null, null, null, null);
     }
