@@ -2,16 +2,11 @@ package dev.sortie.release;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -93,7 +88,7 @@ public final class ReleasePruner {
             for (Path leftover : children(dir, name -> name.startsWith(LEFTOVER))) {
                 removed.add(new Removed(What.LEFTOVER, leftover.getFileName().toString(), freed(leftover)));
                 if (!dryRun) {
-                    delete(leftover);
+                    FileTrees.delete(leftover);
                 }
             }
         }
@@ -198,48 +193,9 @@ public final class ReleasePruner {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        delete(leftover);
+        FileTrees.delete(leftover);
         Files.move(dir, leftover, StandardCopyOption.ATOMIC_MOVE);
-        delete(leftover);
-    }
-
-    /** Deletes a tree, giving its owner write access to a dir the app made read-only (a Go module cache, say). */
-    static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
-                    try {
-                        Set<PosixFilePermission> perms = new HashSet<>(Files.getPosixFilePermissions(dir));
-                        perms.add(PosixFilePermission.OWNER_WRITE);
-                        perms.add(PosixFilePermission.OWNER_EXECUTE);
-                        perms.add(PosixFilePermission.OWNER_READ);
-                        Files.setPosixFilePermissions(dir, perms);
-                    } catch (UnsupportedOperationException | AccessDeniedException e) {
-                        // deleting will say what is wrong
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.delete(leftover);
     }
 
     /** Bytes deleting {@code path} frees: regular files with no other hard link. */

@@ -1,5 +1,6 @@
 package dev.sortie.steps;
 
+import dev.sortie.release.FileTrees;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -41,8 +41,6 @@ public final class DirTree {
         }
     }
 
-    private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private DirTree() {
     }
@@ -119,37 +117,8 @@ public final class DirTree {
         return text.isAbsolute() ? link.getParent().relativize(resolved) : text;
     }
 
-    /** Deletes a tree if it exists; never follows symlinks out of it. */
+    /** Deletes a tree if it exists; never follows symlinks out of it; empties directories made read-only. */
     public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                // copies keep modes, so a release may hold a read-only directory; its owner may still empty it
-                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-                if (!mode.containsAll(OWNER_RWX)) {
-                    mode.addAll(OWNER_RWX);
-                    Files.setPosixFilePermissions(dir, mode);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.delete(root);
     }
 }
