@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sortie.config.AppConfig;
 import dev.sortie.config.AppName;
+import dev.sortie.deploy.AppUsers;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
@@ -222,6 +223,15 @@ public final class Daemon implements AutoCloseable {
             case "stop_app" -> {
                 StopArgs a = JSON.treeToValue(args, StopArgs.class);
                 yield Optional.of(JSON.valueToTree(Map.of("message", new AppPower(sortie, server.backend()).stop(a.app(), a.by()))));
+            }
+            case "app_user" -> { // a person's command (no privilege) asks: make the app's user, or destroy the app's files and user
+                AppUsers.Request a = JSON.treeToValue(args, AppUsers.Request.class);
+                if (!dev.sortie.config.AppName.isValid(a.app()) || !Files.isDirectory(sortie.home().appDir(a.app()))) {
+                    throw new IOException("no app " + a.app());
+                }
+                new AppUsers(sortie.home(), sortie.server()).handle(a, app -> AppAdmin.deleteFiles(sortie.home(), app));
+                LOG.info("app_user {} of {}", a.action(), a.app());
+                yield Optional.of(JSON.nullNode());
             }
             case "cancel" -> {
                 CancelArgs a = JSON.treeToValue(args, CancelArgs.class);

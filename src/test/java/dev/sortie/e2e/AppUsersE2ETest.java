@@ -20,19 +20,27 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With {@code app_users: true}, each app's instances run as its own Unix user: a hostile app (its run command
  * probes first, then serves) cannot read the other app's config or releases, nor signal its processes. Real
- * users are made by Sortie and removed by {@code apps destroy}; the suite runs as root, as CI does.
+ * users are made by Sortie and removed by {@code apps destroy}. As in the system install, the daemon runs as a
+ * service user of its own with only the capabilities sortie.service grants it, and every command (apps create,
+ * config set, git push, apps destroy) runs as that user without them, as a person runs them with
+ * {@code sudo -u sortie} or over SSH. The suite runs as root, as CI does, to make the users.
  */
 @Timeout(300)
 class AppUsersE2ETest {
 
     static final String VICTIM = "victim";
     static final String HOSTILE = "hostile";
+    /** The daemon's user, as sortie is the system install's. */
+    static final String SERVICE_USER = "sortie-svc-it";
+    /** What templates/sortie.service grants the daemon (AmbientCapabilities), net_bind_service aside. */
+    static final List<String> UNIT_CAPABILITIES = List.of("chown", "dac_override", "fowner", "kill", "setgid", "setuid");
 
     @TempDir
     static Path tmp;
 
     static InstalledSortie sortie;
     static Proc.Result hostilePush;
+    static Proc.Result victimPush;
 
     /** A hook that tries what the issue's auditor did: another app's config, its processes, the daemon's sockets. */
     static final String HOSTILE_HOOKS = """
@@ -92,11 +100,18 @@ class AppUsersE2ETest {
         // the install is in a 0700 temp dir: the apps' users run its JVM too (their deploy workers), as from /usr/local
         Files.setPosixFilePermissions(InstalledSortie.bin().getParent().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(sortie.home.resolve("sortie.yml"), Files.readString(sortie.home.resolve("sortie.yml")) + "app_users: true\n");
+        if (RunAs.lookup(SERVICE_USER).isEmpty()) {
+            Proc.run(tmp, java.util.Map.of(), 60, List.of("useradd", "--system", "--user-group", "--no-create-home",
+                    "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_USER)).assertOk();
+        }
+        sortie.runAs(SERVICE_USER);
+        sortie.startDaemon(UNIT_CAPABILITIES).assertOk();
         sortie.sortie("apps", "create", VICTIM).assertOk();
         sortie.sortie("apps", "create", HOSTILE).assertOk();
         sortie.sortie("config", "set", VICTIM, "SECRET=victim-only-4711").assertOk();
         Path victim = sortie.project(FaultsE2ETest.fixture("plain"), VICTIM, VICTIM);
-        sortie.git(victim, "push", "-q", "production", "main").assertOk();
+        victimPush = sortie.git(victim, "push", "-q", "production", "main").assertOk();
+        assertTrue(victimPush.output().contains("is live at"), "the victim went live:\n" + victimPush.output());
 
         Path hostile = sortie.project(FaultsE2ETest.fixture("plain"), HOSTILE, HOSTILE);
         Path apps = sortie.home.resolve("apps");
@@ -124,10 +139,16 @@ class AppUsersE2ETest {
     @AfterAll
     static void destroy() throws Exception {
         if (sortie != null) {
-            for (String app : List.of(VICTIM, HOSTILE)) {
-                sortie.sortie("apps", "destroy", app, "--force");
+            try {
+                // as the service user without capabilities: the daemon deletes what the apps' users own, and the users
+                for (String app : List.of(VICTIM, HOSTILE)) {
+                    sortie.sortie("apps", "destroy", app, "--force").assertOk();
+                    assertTrue(RunAs.lookup(RunAs.userFor(app)).isEmpty(), "apps destroy removes the user of " + app);
+                    assertTrue(!Files.exists(sortie.home.resolve("apps").resolve(app)), "and its files");
+                }
+            } finally {
+                sortie.close();
             }
-            sortie.close();
         }
     }
 
@@ -163,11 +184,32 @@ class AppUsersE2ETest {
 
         Path env = sortie.home.resolve("apps/" + VICTIM + "/env");
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "the victim's config is its user's");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
-        sortie.sortie("config", "set", VICTIM, "OTHER=1").assertOk();
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)), "the app's group (the daemon's user) reads it, others not");
+        assertEquals(victim.gid(), (int) Files.getAttribute(env, "unix:gid"));
+        sortie.sortie("config", "set", VICTIM, "OTHER=1").assertOk(); // as the service user, without capabilities
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "a config change keeps the owner");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
+        assertTrue(sortie.sortie("config", "get", VICTIM, "OTHER").assertOk().output().contains("1"), "the service user reads the config");
+        assertTrue(sortie.sortie("logs", VICTIM).assertOk().output().length() > 0, "and the logs");
+        sortie.sortie("apps", "set", VICTIM, "keep_releases=4").assertOk(); // takes the deploy lock the app's user made
+        assertTrue(sortie.sortie("releases", VICTIM).assertOk().output().contains("live"), "and lists its releases");
         assertEquals("200", last(sortie.curl("http://" + VICTIM + ".localhost:" + sortie.nginxPort + "/").output()));
         assertEquals("200", last(sortie.curl("http://" + HOSTILE + ".localhost:" + sortie.nginxPort + "/").output()));
+    }
+
+    @Test
+    void theDaemonRunsAsItsServiceUserWithTheUnitsCapabilitiesOnly() throws Exception {
+        String pid = Files.readString(sortie.home.resolve("run/server.pid")).strip();
+        List<String> status = Files.readAllLines(Path.of("/proc", pid, "status"));
+        RunAs service = RunAs.lookup(SERVICE_USER).orElseThrow();
+        String uid = status.stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+        assertEquals(Integer.toString(service.uid()), uid.split("\\s+")[1], "not root: " + uid);
+        String eff = status.stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
+        assertEquals(0xebL, Long.parseUnsignedLong(eff.split("\\s+")[1], 16), "chown, dac_override, fowner, kill, setgid, setuid: " + eff);
+        String groups = status.stream().filter(l -> l.startsWith("Groups:")).findFirst().orElse("");
+        Proc.Result id = Proc.run(tmp, java.util.Map.of(), 30, List.of("id", "-Gn", SERVICE_USER)).assertOk();
+        assertTrue(id.output().contains(RunAs.userFor(VICTIM)) && id.output().contains(RunAs.userFor(HOSTILE)),
+                "the service user joined each app's group, for its commands to read logs and write config: " + id.output() + " / " + groups);
     }
 
     static String last(String out) {
