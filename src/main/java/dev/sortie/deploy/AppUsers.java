@@ -61,8 +61,12 @@ public final class AppUsers {
         }
         Optional<RunAs> user = RunAs.lookup(name);
         if (user.isEmpty()) {
-            run(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                    "--shell", "/usr/sbin/nologin", "--comment", "Sortie app " + app, name), "make the Unix user " + name + " for " + app);
+            // a group of that name left behind (a destroy interrupted between userdel and groupdel) becomes the user's group
+            List<String> group = groupExists(name) ? List.of("--gid", name) : List.of("--user-group");
+            List<String> argv = new java.util.ArrayList<>(List.of("useradd", "--system"));
+            argv.addAll(group);
+            argv.addAll(List.of("--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", "Sortie app " + app, name));
+            run(argv, "make the Unix user " + name + " for " + app);
             user = RunAs.lookup(name);
             if (user.isEmpty()) {
                 throw new IOException("useradd made no user " + name);
@@ -127,6 +131,15 @@ public final class AppUsers {
             return;
         }
         run(List.of("usermod", "--append", "--groups", appUser, self), "add " + self + " to the group " + appUser);
+    }
+
+    private static boolean groupExists(String name) throws IOException {
+        try {
+            new CommandRunner(Duration.ofSeconds(10)).run(new Command(List.of("getent", "group", name), Path.of("/"), Map.of()), line -> { });
+            return true;
+        } catch (CommandFailedException e) {
+            return false; // getent exits 2 for an unknown group
+        }
     }
 
     private static void run(List<String> argv, String what) throws IOException {
@@ -203,7 +216,10 @@ public final class AppUsers {
         }
         String name = RunAs.userFor(app);
         if (RunAs.lookup(name).isPresent()) {
-            run(List.of("userdel", name), "remove the Unix user " + name); // its group goes with it, and the daemon's user's membership
+            run(List.of("userdel", name), "remove the Unix user " + name);
+        }
+        if (groupExists(name)) { // userdel keeps a group that has members: the daemon's user is one
+            run(List.of("groupdel", name), "remove the Unix group " + name);
         }
     }
 }

@@ -20,6 +20,7 @@ public final class Privileges {
     static final int KILL = 5;
     static final int SETGID = 6;
     static final int SETUID = 7;
+    static final int NET_BIND_SERVICE = 10;
 
     /**
      * What the daemon needs to keep apps apart: make users (useradd writes /etc), switch its children to them, give
@@ -41,6 +42,11 @@ public final class Privileges {
     /** Whether this process may give a file to another user. */
     public static boolean canChown() {
         return isRoot() || has(EFFECTIVE, CHOWN);
+    }
+
+    /** Whether this process may bind ports below 1024 (the unit's CAP_NET_BIND_SERVICE, for nginx on 80 and 443). */
+    public static boolean canBindLowPorts() {
+        return isRoot() || has(EFFECTIVE, NET_BIND_SERVICE);
     }
 
     public static boolean isRoot() {

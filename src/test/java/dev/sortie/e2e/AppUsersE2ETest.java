@@ -32,8 +32,8 @@ class AppUsersE2ETest {
     static final String HOSTILE = "hostile";
     /** The daemon's user, as sortie is the system install's. */
     static final String SERVICE_USER = "sortie-svc-it";
-    /** What templates/sortie.service grants the daemon (AmbientCapabilities), net_bind_service aside. */
-    static final List<String> UNIT_CAPABILITIES = List.of("chown", "dac_override", "fowner", "kill", "setgid", "setuid");
+    /** What templates/sortie.service grants the daemon (AmbientCapabilities). */
+    static final List<String> UNIT_CAPABILITIES = List.of("net_bind_service", "chown", "dac_override", "fowner", "kill", "setgid", "setuid");
 
     @TempDir
     static Path tmp;
@@ -111,7 +111,8 @@ class AppUsersE2ETest {
         sortie.sortie("config", "set", VICTIM, "SECRET=victim-only-4711").assertOk();
         Path victim = sortie.project(FaultsE2ETest.fixture("plain"), VICTIM, VICTIM);
         victimPush = sortie.git(victim, "push", "-q", "production", "main").assertOk();
-        assertTrue(victimPush.output().contains("is live at"), "the victim went live:\n" + victimPush.output());
+        assertTrue(victimPush.output().contains("is live at"), "the victim went live:\n" + victimPush.output() + "\nworkers.log:\n"
+                + tail(sortie.home.resolve("run/workers.log")) + "\nserver.log:\n" + tail(sortie.home.resolve("run/server.log")));
 
         Path hostile = sortie.project(FaultsE2ETest.fixture("plain"), HOSTILE, HOSTILE);
         Path apps = sortie.home.resolve("apps");
@@ -144,6 +145,8 @@ class AppUsersE2ETest {
                 for (String app : List.of(VICTIM, HOSTILE)) {
                     sortie.sortie("apps", "destroy", app, "--force").assertOk();
                     assertTrue(RunAs.lookup(RunAs.userFor(app)).isEmpty(), "apps destroy removes the user of " + app);
+                    assertTrue(Proc.run(tmp, java.util.Map.of(), 30, List.of("getent", "group", RunAs.userFor(app))).exit() != 0,
+                            "and its group, which had the service user as a member");
                     assertTrue(!Files.exists(sortie.home.resolve("apps").resolve(app)), "and its files");
                 }
             } finally {
@@ -205,11 +208,25 @@ class AppUsersE2ETest {
         String uid = status.stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
         assertEquals(Integer.toString(service.uid()), uid.split("\\s+")[1], "not root: " + uid);
         String eff = status.stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
-        assertEquals(0xebL, Long.parseUnsignedLong(eff.split("\\s+")[1], 16), "chown, dac_override, fowner, kill, setgid, setuid: " + eff);
+        assertEquals(0x4ebL, Long.parseUnsignedLong(eff.split("\\s+")[1], 16),
+                "net_bind_service, chown, dac_override, fowner, kill, setgid, setuid: " + eff);
+        String nginxPid = Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip();
+        String nginxCaps = Files.readAllLines(Path.of("/proc", nginxPid, "status")).stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
+        assertEquals(1L << 10, Long.parseUnsignedLong(nginxCaps.split("\\s+")[1], 16),
+                "the daemon started nginx with net_bind_service alone: " + nginxCaps);
         String groups = status.stream().filter(l -> l.startsWith("Groups:")).findFirst().orElse("");
         Proc.Result id = Proc.run(tmp, java.util.Map.of(), 30, List.of("id", "-Gn", SERVICE_USER)).assertOk();
         assertTrue(id.output().contains(RunAs.userFor(VICTIM)) && id.output().contains(RunAs.userFor(HOSTILE)),
                 "the service user joined each app's group, for its commands to read logs and write config: " + id.output() + " / " + groups);
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     static String last(String out) {
