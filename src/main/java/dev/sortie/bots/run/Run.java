@@ -555,8 +555,8 @@ final class Run {
         }
         if (broken == null && !failedThresholds.isEmpty()) {
             ThresholdResult first = failedThresholds.get(0);
-            reason += "; " + (judged.size() == 1 ? "the threshold" : failedThresholds.size() + " of " + judged.size() + " thresholds failed, first")
-                    + " '" + first.threshold() + "' " + (judged.size() == 1 ? "failed " : "") + "(" + first.actual() + ")";
+            reason += "; " + failedThresholds.size() + " of " + judged.size() + (judged.size() == 1 ? " threshold" : " thresholds") + " failed: '"
+                    + first.threshold() + "' measured " + first.actual() + (failedThresholds.size() > 1 ? ", ..." : "");
         }
         return new RunResult(passed, reason, started, d, e, listed, judged, dropped.sum());
     }

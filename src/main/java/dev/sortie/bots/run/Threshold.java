@@ -168,8 +168,11 @@ public record Threshold(String text, String action, Metric metric, Comparison co
         };
     }
 
+    /** The whole syntax only where the shape itself is wrong; otherwise the reason says what is allowed. */
     private static IllegalArgumentException wrong(String given, String why) {
-        return new IllegalArgumentException("threshold " + quote(given == null ? "" : given.strip()) + ": " + why + "; expected " + SYNTAX);
+        boolean shape = why.startsWith("it is empty") || why.startsWith("no ACTION");
+        return new IllegalArgumentException("threshold " + quote(given == null ? "" : given.strip()) + ": " + why
+                + (shape ? "; expected " + SYNTAX : ""));
     }
 
     private static String quote(String s) {
