@@ -323,7 +323,7 @@ final class BotsCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Integration test: each bot runs the tree once as sequence(select(tree, error), done).",
+            description = {"Integration test: each bot runs the tree once as sequence(tree, done); a bot that does not reach done fails.",
                 "Passes (exit 0) only if every bot reaches done with no error; exit 1 otherwise. --junit writes a report for CI."})
     static final class Test extends TreeOptions implements Callable<Integer> {
         @Option(names = "--n", defaultValue = "1", paramLabel = "N", description = "How many bots (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package dev.sortie.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sortie.testing.Proc;
@@ -78,7 +79,8 @@ class BotsE2ETest {
         assertTrue(out.contains("check message    1 run: 0 ok, 1 failed, 0 errors"), out);
         assertTrue(out.contains("=====> smoky deploy FAILED at run_bots: smoke bots failed: 1 of 1 bot did not reach done: bot 1:"
                 + " check message: the body does not contain \"first release\" (body: second release)"), out);
-        assertEquals(1, out.split("the body does not contain", -1).length - 1, "the reason is said once: " + out);
+        assertEquals(2, out.split("the body does not contain", -1).length - 1, "once in the step's line, once in the push's last: " + out);
+        assertFalse(out.contains("did not succeed"), out);
         assertTrue(out.contains("is still serving."), out);
         assertTrue(out.contains(".bots.log"), "points at the bots' log: " + out);
         assertEquals("first release\n\n200", sortie.curl(sortie.url("smoky")).output(), "the previous release still serves");

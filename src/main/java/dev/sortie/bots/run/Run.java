@@ -392,7 +392,8 @@ final class Run {
         }
         wanted.set(target);
         if (target < now) {
-            int extra = slots.get() - target;
+            // bots already asked to stop still hold their slots until their action ends: count only the others
+            int extra = (int) bots.values().stream().filter(b -> !b.stopping()).count() - target;
             for (Bot bot : bots.values()) {
                 if (extra <= 0) {
                     break;

@@ -125,6 +125,22 @@ class BotManagerComponentTest {
     }
 
     @Test
+    void closedModelStagesRampTheBotsAndRefuseHandChanges() throws Exception {
+        Node idle = YamlTree.parse("t.yml", "tree: {wait: 60}");
+        RunSpec spec = new RunSpec("t.yml", idle, server.url(), RunSpec.Mode.LOAD, 0, 0, null, null, null, null)
+                .withLoad(new RunSpec.Load.BotStages(LoadStages.parse("300ms:3,1m:3")));
+        manager.start(spec, null);
+        Await.until("3 bots, the stage's count", () -> manager.describe().botCount() == 3);
+        assertEquals(3, manager.describe().wantedBots());
+        assertEquals("300ms:3,1m:3", manager.describe().stages());
+        assertEquals(60.3, manager.describe().durationSeconds(), 0.001, "the stages set the run's length");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> manager.addBots(1));
+        assertEquals("bots cannot be added by hand: the number of bots follows the stages 300ms:3,1m:3", e.getMessage());
+        manager.stop();
+        assertEquals("stopped", manager.ended().get(15, TimeUnit.SECONDS).reason());
+    }
+
+    @Test
     void integrationPassesWhenEveryBotReachesDone() throws Exception {
         manager.start(integration(LOOP, 5, Duration.ofSeconds(10), Duration.ofSeconds(30)), null);
         RunResult result = manager.ended().get(30, TimeUnit.SECONDS);
