@@ -23,11 +23,18 @@ public final class RunMetrics implements TreeRunner.Listener {
     private final AtomicInteger firstSeen = new AtomicInteger();
     private final LongSupplier botCount;
     private final BotRunLog log;
+    private final LongAdder droppedArrivals;
 
     /** @param log where to write a line per action; null for none */
     public RunMetrics(LongSupplier botCount, BotRunLog log) {
+        this(botCount, log, false);
+    }
+
+    /** @param arrivals an open-model run, which counts dropped arrivals */
+    public RunMetrics(LongSupplier botCount, BotRunLog log, boolean arrivals) {
         this.botCount = botCount;
         this.log = log;
+        this.droppedArrivals = arrivals ? new LongAdder() : null;
     }
 
     @Override
@@ -53,11 +60,17 @@ public final class RunMetrics implements TreeRunner.Listener {
         totalErrors.increment();
     }
 
+    /** An open-model arrival was not started: --max-bots bots were running. */
+    public void arrivalDropped() {
+        droppedArrivals.increment();
+    }
+
     public MetricsSnapshot snapshot() {
         Map<String, ActionSnapshot> out = new LinkedHashMap<>();
         actions.entrySet().stream().sorted(Comparator.comparingInt(e -> e.getValue().order))
                 .forEach(e -> out.put(e.getKey(), e.getValue().snapshot()));
-        return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out);
+        return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out,
+                droppedArrivals == null ? null : droppedArrivals.sum());
     }
 
     /** Action runs so far (cheap: for live progress). */
