@@ -28,9 +28,11 @@ import java.util.Set;
  * app's processes cannot read another's config, releases or logs, nor signal its processes. It needs the
  * privilege to make users and switch to them: root, or the capabilities the system install's unit grants the
  * {@code sortie} user ({@link Privileges#APP_USERS}). A command without them (a person's, over SSH or with
- * {@code sudo -u sortie}) asks the daemon to do it. The daemon's user joins each app's group, so that its commands
- * read the app's logs and journals and write its config, as the app's files are group-readable and its dirs
- * setgid: other apps' users are in no such group.
+ * {@code sudo -u sortie}) asks the daemon to do it. The app's files are the app user's, in the daemon's group
+ * ({@code sortie}), group-readable, in setgid dirs: the daemon and its user's commands read the app's logs and
+ * journals and write its config through that group, which no app's processes have (they run with their own group
+ * and no supplementary groups). The group is the daemon's primary one on purpose: a process's supplementary groups
+ * are fixed when it starts, and access(2), which Files.exists uses, ignores capabilities for a non-root user.
  */
 public final class AppUsers {
 
@@ -72,7 +74,6 @@ public final class AppUsers {
                 throw new IOException("useradd made no user " + name);
             }
         }
-        joinGroup(name);
         own(home, app, user.get());
         return user;
     }
@@ -121,18 +122,6 @@ public final class AppUsers {
         daemon.call("app_user", new Request(app, action), Void.class);
     }
 
-    /**
-     * The daemon's own user (the system install's {@code sortie}) joins the app's group, so that its commands, started
-     * after this, read the app's logs and journals and write its config. Root needs no group.
-     */
-    private static void joinGroup(String appUser) throws IOException {
-        String self = System.getProperty("user.name");
-        if (Privileges.isRoot() || self == null || self.equals(appUser)) {
-            return;
-        }
-        run(List.of("usermod", "--append", "--groups", appUser, self), "add " + self + " to the group " + appUser);
-    }
-
     private static boolean groupExists(String name) throws IOException {
         try {
             new CommandRunner(Duration.ofSeconds(10)).run(new Command(List.of("getent", "group", name), Path.of("/"), Map.of()), line -> { });
@@ -152,8 +141,8 @@ public final class AppUsers {
 
     /**
      * The app's dir is its user's: its config, releases, logs, builds, hooks cache, journals and HOME, owned by the app's
-     * user and group, setgid, with no rights for others (dirs 2770 / 2750, files 0640): the app's group holds only the
-     * daemon's user, so other apps cannot read them; its bare repo stays the daemon's (pushes write it).
+     * user and the daemon's group, setgid, with no rights for others (dirs 2770 / 2750, files 0640), so other apps
+     * cannot read them; its bare repo stays the daemon's (pushes write it).
      * The home and the managed nginx's sites (which a deploy reads to check domain claims) must be reachable.
      */
     static void own(SortieHome home, String app, RunAs user) throws IOException {
@@ -161,8 +150,8 @@ public final class AppUsers {
         if (!Integer.valueOf(user.uid()).equals(Files.getAttribute(appDir, "unix:uid"))) {
             Files.setAttribute(appDir, "unix:uid", user.uid());
         }
-        if (!Integer.valueOf(user.gid()).equals(Files.getAttribute(appDir, "unix:gid"))) {
-            Files.setAttribute(appDir, "unix:gid", user.gid());
+        if (!Integer.valueOf(Privileges.gid()).equals(Files.getAttribute(appDir, "unix:gid"))) {
+            Files.setAttribute(appDir, "unix:gid", Privileges.gid());
         }
         // group-writable: the daemon's user's commands write the app's config (a new file, renamed over the old one) there
         if (!Files.getPosixFilePermissions(appDir).equals(PosixFilePermissions.fromString("rwxrwx---"))) {

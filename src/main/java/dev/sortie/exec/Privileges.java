@@ -30,6 +30,7 @@ public final class Privileges {
     public static final List<String> APP_USERS = List.of("chown", "dac_override", "fowner", "kill", "setgid", "setuid");
 
     private static final long EFFECTIVE = effective();
+    private static final int GID = gidOf();
 
     private Privileges() {
     }
@@ -47,6 +48,11 @@ public final class Privileges {
     /** Whether this process may bind ports below 1024 (the unit's CAP_NET_BIND_SERVICE, for nginx on 80 and 443). */
     public static boolean canBindLowPorts() {
         return isRoot() || has(EFFECTIVE, NET_BIND_SERVICE);
+    }
+
+    /** This process's real group id: the daemon's group, which the app_users layout gives every app's files. */
+    public static int gid() {
+        return GID;
     }
 
     public static boolean isRoot() {
@@ -69,6 +75,19 @@ public final class Privileges {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static int gidOf() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Gid:")) {
+                    return Integer.parseInt(line.substring("Gid:".length()).strip().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: below
+        }
+        return -1;
     }
 
     static long parse(List<String> status) {

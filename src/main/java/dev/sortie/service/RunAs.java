@@ -3,6 +3,7 @@ package dev.sortie.service;
 import dev.sortie.exec.Command;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.exec.CommandRunner;
+import dev.sortie.exec.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +74,17 @@ public record RunAs(String user, int uid, int gid) {
     }
 
     /**
-     * Makes {@code file} this user's and its group's, readable by the group (which holds the daemon's user alone),
-     * writable by the user, nothing for others. Leaves what is already so untouched (a dir's setgid bit included).
+     * Makes {@code file} this user's, in the daemon's group (this process's), readable by that group, writable by the
+     * user, nothing for others: the daemon and its user's commands read it, other apps do not. Leaves what is already
+     * so untouched (a dir's setgid bit included).
      */
     public void own(Path file) throws IOException {
         if (!Integer.valueOf(uid).equals(Files.getAttribute(file, "unix:uid"))) {
             Files.setAttribute(file, "unix:uid", uid);
         }
-        if (!Integer.valueOf(gid).equals(Files.getAttribute(file, "unix:gid"))) {
-            Files.setAttribute(file, "unix:gid", gid);
+        int group = Privileges.gid();
+        if (!Integer.valueOf(group).equals(Files.getAttribute(file, "unix:gid"))) {
+            Files.setAttribute(file, "unix:gid", group);
         }
         var mode = PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-x---" : "rw-r-----");
         if (!Files.getPosixFilePermissions(file).equals(mode)) {

@@ -13,7 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sudo -u sortie} or over SSH. The suite runs as root, as CI does, to make the users.
  */
 @Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AppUsersE2ETest {
 
     static final String VICTIM = "victim";
@@ -146,7 +150,7 @@ class AppUsersE2ETest {
                     sortie.sortie("apps", "destroy", app, "--force").assertOk();
                     assertTrue(RunAs.lookup(RunAs.userFor(app)).isEmpty(), "apps destroy removes the user of " + app);
                     assertTrue(Proc.run(tmp, java.util.Map.of(), 30, List.of("getent", "group", RunAs.userFor(app))).exit() != 0,
-                            "and its group, which had the service user as a member");
+                            "and its group");
                     assertTrue(!Files.exists(sortie.home.resolve("apps").resolve(app)), "and its files");
                 }
             } finally {
@@ -187,8 +191,8 @@ class AppUsersE2ETest {
 
         Path env = sortie.home.resolve("apps/" + VICTIM + "/env");
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "the victim's config is its user's");
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)), "the app's group (the daemon's user) reads it, others not");
-        assertEquals(victim.gid(), (int) Files.getAttribute(env, "unix:gid"));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)), "the daemon's group reads it, others not");
+        assertEquals(RunAs.lookup(SERVICE_USER).orElseThrow().gid(), (int) Files.getAttribute(env, "unix:gid"));
         sortie.sortie("config", "set", VICTIM, "OTHER=1").assertOk(); // as the service user, without capabilities
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "a config change keeps the owner");
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
@@ -214,10 +218,26 @@ class AppUsersE2ETest {
         String nginxCaps = Files.readAllLines(Path.of("/proc", nginxPid, "status")).stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
         assertEquals(1L << 10, Long.parseUnsignedLong(nginxCaps.split("\\s+")[1], 16),
                 "the daemon started nginx with net_bind_service alone: " + nginxCaps);
-        String groups = status.stream().filter(l -> l.startsWith("Groups:")).findFirst().orElse("");
-        Proc.Result id = Proc.run(tmp, java.util.Map.of(), 30, List.of("id", "-Gn", SERVICE_USER)).assertOk();
-        assertTrue(id.output().contains(RunAs.userFor(VICTIM)) && id.output().contains(RunAs.userFor(HOSTILE)),
-                "the service user joined each app's group, for its commands to read logs and write config: " + id.output() + " / " + groups);
+        Path apps = sortie.home.resolve("apps");
+        for (String app : List.of(VICTIM, HOSTILE)) {
+            Path dir = apps.resolve(app);
+            assertEquals(RunAs.lookup(RunAs.userFor(app)).orElseThrow().uid(), (int) Files.getAttribute(dir, "unix:uid"));
+            assertEquals(service.gid(), (int) Files.getAttribute(dir, "unix:gid"), "the app's files are in the daemon's group");
+            assertEquals(02770, (int) Files.getAttribute(dir, "unix:mode") & 07777, "setgid, nothing for others");
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it stops the daemon, and starts it again for the destroys
+    void aCommandWithoutTheRightsDoesNotStartACrippledDaemon() throws Exception {
+        sortie.sortie("server", "stop").assertOk();
+        Proc.Result deploy = sortie.sortie("deploy", VICTIM);
+        assertEquals(1, deploy.exit(), deploy.output());
+        assertTrue(deploy.output().contains("the sortie server is not running, and this command cannot start it")
+                && deploy.output().contains("sudo systemctl start sortie"), deploy.output());
+        String status = sortie.sortie("server", "status").output();
+        assertTrue(status.contains("server: not running"), "no daemon was started:\n" + status);
+        sortie.startDaemon(UNIT_CAPABILITIES).assertOk();
     }
 
     static String tail(Path log) {
