@@ -1,6 +1,7 @@
 package dev.sortie.bots.run;
 
 import dev.sortie.bots.metrics.BotRunLog;
+import dev.sortie.bots.metrics.MetricsSink;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Cursor;
@@ -58,12 +59,17 @@ final class Run {
     private int started;
     private Thread spawner;
 
-    Run(RunSpec spec, Node tree, BotRunLog log, Consumer<RunResult> onEnd) {
+    /** @param sinks where the metrics go besides the log (e.g. the interval log); closed when the run ends */
+    Run(RunSpec spec, Node tree, BotRunLog log, List<MetricsSink> sinks, Consumer<RunResult> onEnd) {
         this.spec = spec;
         this.tree = tree;
         this.log = log;
         this.onEnd = onEnd;
-        this.metrics = new RunMetrics(alive::get, log);
+        List<MetricsSink> all = new ArrayList<>(sinks);
+        if (log != null) {
+            all.add(0, log);
+        }
+        this.metrics = RunMetrics.feeding(alive::get, all);
         this.runner = new TreeRunner(metrics);
         this.wanted.set(spec.bots());
         this.rate = spec.rate();
@@ -348,9 +354,7 @@ final class Run {
 
     private void finish(String broken) {
         try {
-            if (log != null) {
-                log.close();
-            }
+            metrics.close(); // the log and the other sinks, after the last interval
         } catch (IOException e) {
             broken = broken == null ? e.getMessage() : broken;
         }
