@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code sortie bots}: release behaviour-tree bots against a URL, as a load test, a test, or behind an HTTP API. */
 @Command(name = "bots", mixinStandardHelpOptions = true,
         description = "Behaviour-tree bots: load tests (run), integration tests with an exit code (test), and an HTTP control API (serve).",
-        subcommands = {BotsCommand.Run.class, BotsCommand.Test.class, BotsCommand.Serve.class})
+        subcommands = {BotsCommand.Run.class, BotsCommand.Test.class, BotsCommand.Serve.class, BotsReportCommand.class})
 final class BotsCommand implements Runnable {
 
     @Spec
@@ -130,6 +131,9 @@ final class BotsCommand implements Runnable {
         @Option(names = "--duration", paramLabel = "D", description = "How long to run (30s, 5m); default: until Ctrl-C or every bot is done.")
         String duration;
 
+        @Mixin
+        ReportOption report;
+
         @Spec
         CommandSpec spec;
 
@@ -146,7 +150,8 @@ final class BotsCommand implements Runnable {
             out.println("-----> Releasing " + n + (n == 1 ? " bot" : " bots") + " (" + tree + ") against " + target()
                     + (rate > 0 ? " at " + rate + " bots/s" : "") + (d != null ? " for " + duration : "") + "; log: " + log);
             out.flush();
-            manager.start(new RunSpec(tree, node, target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath()), null);
+            RunSpec runSpec = new RunSpec(tree, node, target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath());
+            manager.start(runSpec, null, report.open(log));
             CountDownLatch printed = new CountDownLatch(1);
             Thread stopper = new Thread(() -> {
                 if (manager.status() == BotManager.Status.RUNNING) {
@@ -168,6 +173,7 @@ final class BotsCommand implements Runnable {
                 out.println("       first errors:");
                 result.failures().stream().limit(5).forEach(f -> out.println("         " + f));
             }
+            report.finish(out, runSpec, m, result);
             out.flush();
             printed.countDown();
             try {
@@ -226,6 +232,9 @@ final class BotsCommand implements Runnable {
         @Option(names = "--junit", paramLabel = "FILE", description = "Write a JUnit XML report there (one test case per bot).")
         Path junit;
 
+        @Mixin
+        ReportOption report;
+
         @Spec
         CommandSpec spec;
 
@@ -240,7 +249,8 @@ final class BotsCommand implements Runnable {
             out.flush();
             BotManager manager = new BotManager();
             long start = System.nanoTime();
-            manager.start(new RunSpec(tree, node, target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath()), null);
+            RunSpec runSpec = new RunSpec(tree, node, target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath());
+            manager.start(runSpec, null, report.open(log));
             RunResult result = manager.ended().get();
             MetricsSnapshot m = manager.metrics();
             BotReport.printTable(out, m);
@@ -257,6 +267,7 @@ final class BotsCommand implements Runnable {
                 BotReport.writeJUnit(junit, tree, result, m, (System.nanoTime() - start) / 1e9);
                 out.println("       JUnit report: " + junit);
             }
+            report.finish(out, runSpec, m, result);
             out.flush();
             return result.passed() ? ExitCodes.OK : ExitCodes.FAILED;
         }

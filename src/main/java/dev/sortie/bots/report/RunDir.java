@@ -1,0 +1,159 @@
+package dev.sortie.bots.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sortie.bots.metrics.Interval;
+import dev.sortie.bots.metrics.IntervalLog;
+import dev.sortie.bots.metrics.MetricsSnapshot;
+import dev.sortie.bots.run.RunResult;
+import dev.sortie.bots.run.ThresholdResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's report directory: {@code intervals.hlog} and {@code intervals.jsonl} (the interval log,
+ * written while the run goes), {@code metrics.json} (settings, final metrics, result: written when
+ * it ends) and {@code index.html}, rendered from those files alone so it can be rendered again.
+ */
+public final class RunDir {
+
+    public static final String HTML = "index.html";
+    public static final String METRICS = "metrics.json";
+    public static final String HLOG = "intervals.hlog";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    private RunDir(Path dir) {
+        this.dir = dir;
+    }
+
+    public static RunDir at(Path dir) {
+        return new RunDir(dir.toAbsolutePath().normalize());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path html() {
+        return dir.resolve(HTML);
+    }
+
+    public Path metricsJson() {
+        return dir.resolve(METRICS);
+    }
+
+    public Path hlog() {
+        return dir.resolve(HLOG);
+    }
+
+    /** Creates the dir and opens its interval log (emptying an earlier run's); a report written before is removed. */
+    public IntervalLog openIntervalLog(long startMillis) throws IOException {
+        Files.createDirectories(dir);
+        Files.deleteIfExists(html());
+        Files.deleteIfExists(metricsJson());
+        return IntervalLog.open(hlog(), IntervalLog.sidecarOf(hlog()), startMillis);
+    }
+
+    /** After the run (its interval log closed): writes metrics.json, then renders index.html from the dir; returns the page. */
+    public Path finish(Map<String, String> settings, MetricsSnapshot metrics, RunResult result) throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.set("settings", JSON.valueToTree(settings));
+        doc.set("metrics", JSON.valueToTree(metrics));
+        doc.set("result", JSON.valueToTree(result));
+        write(metricsJson(), JSON.writeValueAsString(doc) + "\n");
+        return render();
+    }
+
+    /** Renders index.html again from the dir's data; returns it. */
+    public Path render() throws IOException {
+        String page = HtmlReport.render(read());
+        write(html(), page);
+        return html();
+    }
+
+    /** Reads the data back; a missing or malformed file is an IOException that names it and what it should hold. */
+    public ReportData read() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such run directory (sortie bots run --report DIR writes one)");
+        }
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(Files.readString(metricsJson(), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(metricsJson().toString(), null,
+                    "missing: a run writes it when it ends (was the run killed before that?)");
+        } catch (JsonProcessingException e) {
+            throw new IOException(metricsJson() + " is not JSON: " + e.getOriginalMessage());
+        }
+        if (!doc.isObject() || !doc.path("metrics").isObject() || !doc.path("result").isObject()) {
+            throw new IOException(metricsJson() + " should be an object with settings, metrics and result; it has "
+                    + (doc.isObject() ? String.join(", ", iterable(doc.fieldNames())) : "a " + doc.getNodeType().name().toLowerCase()));
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        doc.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
+                : e.getValue().toString()));
+        MetricsSnapshot metrics;
+        try {
+            metrics = JSON.treeToValue(doc.get("metrics"), MetricsSnapshot.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(metricsJson() + ": metrics: " + e.getOriginalMessage());
+        }
+        if (metrics.actions() == null) {
+            metrics = new MetricsSnapshot(metrics.botCount(), metrics.totalErrorCount(), metrics.runs(), Map.of());
+        }
+        List<Interval> intervals;
+        try {
+            intervals = IntervalLog.read(hlog(), IntervalLog.sidecarOf(hlog()));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(e.getFile(), null, "missing: the interval log a run writes as it goes");
+        }
+        return new ReportData(settings, metrics, ending(doc.get("result")), intervals);
+    }
+
+    private static ReportData.Ending ending(JsonNode r) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (JsonNode f : r.path("failures")) {
+            failures.add(f.isValueNode() ? f.asText() : describe(f));
+        }
+        List<ThresholdResult> thresholds = null;
+        if (r.path("thresholds").isArray()) {
+            thresholds = new ArrayList<>();
+            for (JsonNode t : r.get("thresholds")) {
+                thresholds.add(new ThresholdResult(t.path("threshold").asText(), t.path("actual").asText(), t.path("passed").asBoolean()));
+            }
+        }
+        return new ReportData.Ending(r.path("passed").asBoolean(), r.path("reason").asText(""), r.path("bots").asLong(),
+                r.path("done").asLong(), r.path("errors").asLong(), failures, thresholds);
+    }
+
+    /** A failure given as a record ({"bot": 3, "action": ..., "reason": ...}) reads as its fields, in order. */
+    private static String describe(JsonNode f) {
+        List<String> parts = new ArrayList<>();
+        f.fields().forEachRemaining(e -> parts.add(e.getKey() + " " + (e.getValue().isValueNode() ? e.getValue().asText() : e.getValue())));
+        return String.join(", ", parts);
+    }
+
+    private static Iterable<String> iterable(java.util.Iterator<String> names) {
+        return () -> names;
+    }
+
+    /** Written beside, then renamed over: a reader (GET /report, a browser) never sees half a file. */
+    private static void write(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
