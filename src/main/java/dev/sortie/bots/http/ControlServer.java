@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sortie.bots.metrics.IntervalLog;
+import dev.sortie.bots.report.Resources;
+import dev.sortie.bots.report.RunDir;
+import dev.sortie.bots.report.RunSettings;
 import dev.sortie.bots.run.BotManager;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.RunSpec;
@@ -20,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +55,7 @@ public final class ControlServer implements AutoCloseable {
     private final PrintStream warnings;
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
     private HttpServer server;
+    private volatile byte[] lastReport;
     private ExecutorService executor;
 
     /** A handler for one method on one path. */
@@ -65,6 +72,10 @@ public final class ControlServer implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        static Reply html(byte[] page) {
+            return new Reply(200, "text/html; charset=utf-8", page);
         }
 
         static Reply text(int status, String text) {
@@ -102,6 +113,8 @@ public final class ControlServer implements AutoCloseable {
         route("POST", "/bots/add", this::addBots);
         route("POST", "/bots/remove", this::removeBots);
         route("PATCH", "/settings", this::settings);
+        route("GET", "/", ex -> Reply.html(Resources.bytes("dashboard.html")));
+        route("GET", "/report", ex -> lastReport());
     }
 
     /** 127.0.0.1:8124: loopback unless the user asks for more. */
@@ -198,16 +211,55 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ControlError(400, "cannot read the tree " + request.tree() + ": " + e.getMessage());
         }
-        Consumer<RunResult> onEnd = request.callbackUrl() == null ? null
-                : result -> callbacks.send(request.callbackUrl(), request.id(), result);
+        RunSpec spec = request.spec(tree, logDir.resolve("bot_run.log"));
+        Instant startedAt = Instant.now();
+        IntervalLog intervals;
         try {
-            manager.start(request.spec(tree, logDir.resolve("bot_run.log")), onEnd);
-        } catch (IllegalStateException e) {
-            throw new ControlError(409, e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw new ControlError(500, e.getMessage());
+            intervals = reportDir().openIntervalLog(startedAt.toEpochMilli());
+        } catch (IOException e) {
+            throw new ControlError(500, "cannot write the run's interval log in " + reportDir().dir() + ": " + e);
+        }
+        Consumer<RunResult> onEnd = result -> {
+            writeReport(spec, startedAt, result);
+            if (request.callbackUrl() != null) {
+                callbacks.send(request.callbackUrl(), request.id(), result);
+            }
+        };
+        try {
+            manager.start(spec, onEnd, List.of(intervals));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            try {
+                intervals.close();
+            } catch (IOException ignored) {
+                // the start's own failure is the one to report
+            }
+            throw e instanceof IllegalStateException ? new ControlError(409, e.getMessage()) : new ControlError(500, e.getMessage());
         }
         return Reply.json(202, manager.describe());
+    }
+
+    /** Where each run's report goes: {@code report/} in the log dir, replaced by the next run. */
+    private RunDir reportDir() {
+        return RunDir.at(logDir.resolve("report"));
+    }
+
+    /** At the end of a run: its report, kept for GET /report; a report that cannot be written is a warning, the run still ends. */
+    private void writeReport(RunSpec spec, Instant startedAt, RunResult result) {
+        try {
+            Path page = reportDir().finish(RunSettings.of(spec, startedAt), manager.metrics(), result);
+            lastReport = Files.readAllBytes(page);
+        } catch (IOException | RuntimeException e) {
+            warnings.println("sortie bots: cannot write the report of the run of " + spec.treeName() + " in " + reportDir().dir() + ": " + e);
+        }
+    }
+
+    private Reply lastReport() {
+        byte[] page = lastReport;
+        if (page == null) {
+            throw new ControlError(404, "no run has finished yet, so there is no report (status: " + manager.describe().status()
+                    + "); the report of a run is written when it ends");
+        }
+        return Reply.html(page);
     }
 
     private Reply stopRun() {

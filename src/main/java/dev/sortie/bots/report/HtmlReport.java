@@ -33,9 +33,9 @@ public final class HtmlReport {
                 .append("<title>").append(Html.escape("Sortie bots report: " + tree)).append("</title><style>")
                 .append(Resources.text("report.css")).append("</style></head><body>\n");
         header(h, data, tree);
-        charts(h, data);
         actionsTable(h, data);
         thresholds(h, data.ending().thresholds());
+        charts(h, data);
         settings(h, data.settings());
         failures(h, data.ending());
         h.append("<footer>Written by <code>sortie bots</code> from <code>").append(RunDir.METRICS).append("</code> and <code>")
@@ -75,15 +75,14 @@ public final class HtmlReport {
         List<Interval> in = data.intervals();
         long t0 = in.isEmpty() ? 0 : in.get(0).startMillis();
         double[] x = in.stream().mapToDouble(i -> (i.endMillis() - t0) / 1000.0).toArray();
-        h.append("<section><h2>Throughput</h2><div class=\"pair\">");
+        h.append("<section><h2>Throughput and bots</h2><div class=\"pair\">");
         h.append(figure("Action runs per second", SvgChart.render("chart-rps", "action runs per second", "/s", SvgChart.XAxis.SECONDS,
                 List.of(new SvgChart.Series("runs/s", COLORS[0], x, values(in, Interval::runsPerSecond))))));
         h.append(figure("Errors per second", SvgChart.render("chart-errors", "errors per second", "/s", SvgChart.XAxis.SECONDS,
                 List.of(new SvgChart.Series("errors/s", COLORS[1], x, values(in, Interval::errorsPerSecond))))));
-        h.append("</div></section>\n<section><h2>Bots</h2>");
         h.append(figure("Bots alive", SvgChart.render("chart-bots", "bots alive", "", SvgChart.XAxis.SECONDS,
                 List.of(new SvgChart.Series("bots", COLORS[2], x, values(in, i -> i.bots()))))));
-        h.append("</section>\n<section><h2>Latency over time</h2><p class=\"note\">Exact percentiles of each second, per action.</p>")
+        h.append("</div></section>\n<section><h2>Latency over time</h2><p class=\"note\">Exact percentiles of each second, per action.</p>")
                 .append("<div class=\"pair\">");
         int n = 0;
         Map<String, Histogram> whole = new LinkedHashMap<>();
@@ -114,7 +113,7 @@ public final class HtmlReport {
             h.append("<p class=\"none\">No action ran.</p>");
         }
         h.append("</div></section>\n<section><h2>Latency distribution</h2>")
-                .append("<p class=\"note\">The latency at each percentile over the whole run, spread by nines.</p>");
+                .append("<p class=\"note\">The latency at each percentile over the whole run, spread by nines.</p><div class=\"pair\">");
         List<SvgChart.Series> dist = new ArrayList<>();
         n = 0;
         for (Map.Entry<String, Histogram> e : whole.entrySet()) {
@@ -133,7 +132,7 @@ public final class HtmlReport {
         }
         h.append(figure("Latency by percentile", SvgChart.render("chart-distribution", "latency by percentile", "ms", SvgChart.XAxis.NINES,
                 dist)));
-        h.append("</section>\n");
+        h.append("</div></section>\n");
     }
 
     private static String figure(String caption, String svg) {
