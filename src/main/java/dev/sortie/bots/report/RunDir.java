@@ -19,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -99,8 +100,9 @@ public final class RunDir {
             throw new IOException(metricsJson() + " is not JSON: " + e.getOriginalMessage());
         }
         if (!doc.isObject() || !doc.path("metrics").isObject() || !doc.path("result").isObject()) {
-            throw new IOException(metricsJson() + " should be an object with settings, metrics and result; it has "
-                    + (doc.isObject() ? String.join(", ", iterable(doc.fieldNames())) : "a " + doc.getNodeType().name().toLowerCase()));
+            throw new IOException(metricsJson() + " should be an object with settings, metrics and result; "
+                    + (doc.isObject() ? "it has " + String.join(", ", iterable(doc.fieldNames()))
+                    : "it is " + (doc.isArray() ? "an array" : "a " + doc.getNodeType().name().toLowerCase(Locale.ROOT))));
         }
         Map<String, String> settings = new LinkedHashMap<>();
         doc.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()

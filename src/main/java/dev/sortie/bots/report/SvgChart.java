@@ -60,8 +60,9 @@ final class SvgChart {
         if (xAxis == XAxis.NINES) {
             xMin = 0;
             xMax = Math.max(2, Math.ceil(xMax));
-        } else if (xMax - xMin < 1) {
-            xMax = xMin + 1;
+        } else {
+            xMin = Math.min(0, xMin); // time axes start at the run's start
+            xMax = Math.max(xMax, xMin + 1);
         }
         double yStep = niceStep(yMax <= 0 ? 1 : yMax / 4);
         double yTop = Math.max(yStep, Math.ceil(yMax / yStep) * yStep);
