@@ -189,12 +189,21 @@ public final class Chromium implements AutoCloseable {
             return r.path("result").path("value");
         }
 
-        /** Waits until a JavaScript condition is true. */
+        /** Waits until a JavaScript condition is true (retrying through a navigation, when the page has no context yet). */
         public void waitFor(String what, String condition) throws Exception {
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (!eval("Boolean(" + condition + ")").asBoolean()) {
+            AssertionError last = null;
+            while (true) {
+                try {
+                    if (eval("Boolean(" + condition + ")").asBoolean()) {
+                        return;
+                    }
+                } catch (AssertionError e) {
+                    last = e;
+                }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gave up waiting in chromium for " + what + " (" + condition + ")");
+                    throw new AssertionError("gave up waiting in chromium for " + what + " (" + condition + ")"
+                            + (last == null ? "" : "; last: " + last.getMessage()));
                 }
                 Thread.sleep(50);
             }

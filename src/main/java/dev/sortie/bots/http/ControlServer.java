@@ -29,8 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -56,6 +58,8 @@ public final class ControlServer implements AutoCloseable {
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
     private HttpServer server;
     private volatile byte[] lastReport;
+    /** Completes once the latest run's report is written (its status says finished a moment before). */
+    private volatile CompletableFuture<Void> reportWritten = CompletableFuture.completedFuture(null);
     private ExecutorService executor;
 
     /** A handler for one method on one path. */
@@ -219,15 +223,22 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ControlError(500, "cannot write the run's interval log in " + reportDir().dir() + ": " + e);
         }
+        CompletableFuture<Void> written = new CompletableFuture<>();
         Consumer<RunResult> onEnd = result -> {
-            writeReport(spec, startedAt, result);
+            try {
+                writeReport(spec, startedAt, result);
+            } finally {
+                written.complete(null);
+            }
             if (request.callbackUrl() != null) {
                 callbacks.send(request.callbackUrl(), request.id(), result);
             }
         };
+        reportWritten = written;
         try {
             manager.start(spec, onEnd, List.of(intervals));
         } catch (IllegalStateException | UncheckedIOException e) {
+            written.complete(null);
             try {
                 intervals.close();
             } catch (IOException ignored) {
@@ -254,6 +265,10 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private Reply lastReport() {
+        String status = manager.describe().status();
+        if (status.equals("finished") || status.equals("error")) {
+            reportWritten.completeOnTimeout(null, 10, TimeUnit.SECONDS).join(); // the run has ended: its report is being written
+        }
         byte[] page = lastReport;
         if (page == null) {
             throw new ControlError(404, "no run has finished yet, so there is no report (status: " + manager.describe().status()

@@ -29,7 +29,7 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder(64 * 1024);
         String tree = data.settings().getOrDefault("tree", "bots");
         h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
                 .append("<title>").append(Html.escape("Sortie bots report: " + tree)).append("</title><style>")
                 .append(Resources.text("report.css")).append("</style></head><body>\n");
         header(h, data, tree);
