@@ -225,11 +225,14 @@ public final class ControlServer implements AutoCloseable {
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         Consumer<RunResult> onEnd = result -> {
-            try {
-                writeReport(spec, startedAt, result);
-            } finally {
-                written.complete(null);
-            }
+            // off the run's thread: its status says finished already, and its result must not wait for a page to render
+            Thread.ofVirtual().name("bots-report").start(() -> {
+                try {
+                    writeReport(spec, startedAt, result);
+                } finally {
+                    written.complete(null);
+                }
+            });
             if (request.callbackUrl() != null) {
                 callbacks.send(request.callbackUrl(), request.id(), result);
             }
