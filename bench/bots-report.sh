@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The report's costs. 1) JMH: nanoseconds per action run with bot_run.log, against bot_run.log plus
-# the interval log (its ticker folding the recorders and writing a second's histograms while bots
-# record), on 1 and 2 threads. 2) Sizes and `bots report` time for runs of 60 s x 3 actions,
+# The report's costs. 1) JMH: nanoseconds per action run with RunMetrics alone, against RunMetrics
+# feeding the interval log (its ticker folding the recorders and writing a second's histograms
+# while bots record), on 1 and 2 threads. 2) Sizes and `bots report` time for runs of 60 s x 3 actions,
 # 600 s x 10 actions and 3600 s x 10 actions (1,000 latencies per action-second).
 # About 2 minutes.   bench/bots-report.sh [extra JMH options, e.g. -i 10]
 set -euo pipefail
@@ -16,8 +16,8 @@ for t in 1 2; do
   awk -F, -v t="$t" '
     NR > 1 { gsub(/"/, ""); name = $1; sub(/.*\./, "", name); score[name] = $5; err[name] = $6 }
     END {
-      printf "threads=%d logOnly %7.1f ns/op (+-%.1f)  logAndIntervals %7.1f ns/op (+-%.1f)  ratio %.3f\n", t,
-        score["logOnly"], err["logOnly"], score["logAndIntervals"], err["logAndIntervals"], score["logAndIntervals"] / score["logOnly"]
+      printf "threads=%d metricsOnly %7.1f ns/op (+-%.1f)  withIntervals %7.1f ns/op (+-%.1f)  ratio %.3f\n", t,
+        score["metricsOnly"], err["metricsOnly"], score["withIntervals"], err["withIntervals"], score["withIntervals"] / score["metricsOnly"]
     }' "$work/t$t.csv"
 done
 for run in "60 3" "600 10" "3600 10"; do

@@ -6,6 +6,8 @@ import dev.sortie.bots.metrics.IntervalLog;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.report.RunDir;
 import dev.sortie.bots.run.RunResult;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,16 +54,21 @@ public final class ReportRenderBench {
         long runs = (long) seconds * actions * 1000;
         run.finish(Map.of("tree", "bench"), new MetricsSnapshot(0, 0, runs, snap), new RunResult(true, "bench", 100, 0, 0, List.of()));
         List<Double> times = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 5; i++) {
             long start = System.nanoTime();
+            long startCpu = threads.getCurrentThreadCpuTime();
             run.render();
             times.add((System.nanoTime() - start) / 1e6);
+            cpu.add((threads.getCurrentThreadCpuTime() - startCpu) / 1e6);
         }
         times.sort(null);
+        cpu.sort(null);
         System.out.printf(Locale.ROOT, "run of %ds x %d actions: hlog %,d B (%.0f B per action-second), counts %,d B, index.html %,d B;"
-                        + " bots report: median %.0f ms of 5 (min %.0f, max %.0f)%n",
+                        + " bots report: median %.0f ms of 5 (min %.0f, max %.0f), CPU median %.0f ms%n",
                 seconds, actions, Files.size(run.hlog()), Files.size(run.hlog()) / (double) seconds / actions,
-                Files.size(dir.resolve("intervals.jsonl")), Files.size(run.html()), times.get(2), times.get(0), times.get(4));
+                Files.size(dir.resolve("intervals.jsonl")), Files.size(run.html()), times.get(2), times.get(0), times.get(4), cpu.get(2));
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.delete(p);

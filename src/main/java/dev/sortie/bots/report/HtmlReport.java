@@ -1,10 +1,8 @@
 package dev.sortie.bots.report;
 
 import dev.sortie.bots.metrics.ActionSnapshot;
-import dev.sortie.bots.metrics.Interval;
 import dev.sortie.bots.run.ThresholdResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +44,7 @@ public final class HtmlReport {
 
     private static void header(StringBuilder h, ReportData data, String tree) {
         ReportData.Ending end = data.ending();
-        List<Interval> in = data.intervals();
+        List<ReportData.Second> in = data.seconds();
         double seconds = in.isEmpty() ? 0 : (in.get(in.size() - 1).endMillis() - in.get(0).startMillis()) / 1000.0;
         h.append("<header><h1>").append(Html.escape(tree)).append("</h1>");
         h.append("<p id=\"verdict\" class=\"verdict ").append(end.passed() ? "passed" : "failed").append("\">")
@@ -54,7 +52,7 @@ public final class HtmlReport {
         h.append("<p class=\"sub\">against <code>").append(Html.escape(data.settings().getOrDefault("target", ""))).append("</code>, ")
                 .append(Html.escape(data.settings().getOrDefault("started at", ""))).append(", ")
                 .append(String.format(Locale.ROOT, "%.1f s", seconds)).append("</p></header>\n");
-        long peakBots = in.stream().mapToLong(Interval::bots).max().orElse(0);
+        long peakBots = in.stream().mapToLong(ReportData.Second::bots).max().orElse(0);
         h.append("<section class=\"tiles\">");
         tile(h, "runs", "action runs", data.metrics().runs(), String.format(Locale.ROOT, "%,d", data.metrics().runs()));
         double rps = seconds > 0 ? data.metrics().runs() / seconds : 0;
@@ -72,51 +70,41 @@ public final class HtmlReport {
     }
 
     private static void charts(StringBuilder h, ReportData data) {
-        List<Interval> in = data.intervals();
+        List<ReportData.Second> in = data.seconds();
         long t0 = in.isEmpty() ? 0 : in.get(0).startMillis();
         double[] x = in.stream().mapToDouble(i -> (i.endMillis() - t0) / 1000.0).toArray();
         h.append("<section><h2>Throughput and bots</h2><div class=\"pair\">");
         h.append(figure("Action runs per second", SvgChart.render("chart-rps", "action runs per second", "/s", SvgChart.XAxis.SECONDS,
-                List.of(new SvgChart.Series("runs/s", COLORS[0], x, values(in, Interval::runsPerSecond))))));
+                List.of(new SvgChart.Series("runs/s", COLORS[0], x, values(in, ReportData.Second::runsPerSecond))))));
         h.append(figure("Errors per second", SvgChart.render("chart-errors", "errors per second", "/s", SvgChart.XAxis.SECONDS,
-                List.of(new SvgChart.Series("errors/s", COLORS[1], x, values(in, Interval::errorsPerSecond))))));
+                List.of(new SvgChart.Series("errors/s", COLORS[1], x, values(in, ReportData.Second::errorsPerSecond))))));
         h.append(figure("Bots alive", SvgChart.render("chart-bots", "bots alive", "", SvgChart.XAxis.SECONDS,
-                List.of(new SvgChart.Series("bots", COLORS[2], x, values(in, i -> i.bots()))))));
+                List.of(new SvgChart.Series("bots", COLORS[2], x, values(in, ReportData.Second::bots))))));
         h.append("</div></section>\n<section><h2>Latency over time</h2><p class=\"note\">Exact percentiles of each second, per action.</p>")
                 .append("<div class=\"pair\">");
         int n = 0;
-        Map<String, Histogram> whole = new LinkedHashMap<>();
+        String[] names = {"p50", "p90", "p99", "max"};
+        String[] colors = {COLORS[0], COLORS[2], COLORS[3], COLORS[1]};
+        List<ToDoubleFunction<ReportData.Percentiles>> pick = List.of(ReportData.Percentiles::p50, ReportData.Percentiles::p90,
+                ReportData.Percentiles::p99, ReportData.Percentiles::max);
         for (String action : data.metrics().actions().keySet()) {
-            List<double[]> points = new ArrayList<>();
-            Histogram all = new Histogram(3);
-            for (Interval i : in) {
-                Interval.Action a = i.actions().get(action);
-                if (a != null && a.latencyMicros().getTotalCount() > 0) {
-                    Histogram l = a.latencyMicros();
-                    all.add(l);
-                    points.add(new double[] {(i.endMillis() - t0) / 1000.0, ms(l.getValueAtPercentile(50)), ms(l.getValueAtPercentile(90)),
-                            ms(l.getValueAtPercentile(99)), ms(l.getMaxValue())});
-                }
-            }
-            whole.put(action, all);
-            double[] px = points.stream().mapToDouble(p -> p[0]).toArray();
+            List<ReportData.Second> ran = in.stream().filter(i -> i.actions().containsKey(action)).toList();
+            double[] px = ran.stream().mapToDouble(i -> (i.endMillis() - t0) / 1000.0).toArray();
             List<SvgChart.Series> series = new ArrayList<>();
-            String[] names = {"p50", "p90", "p99", "max"};
             for (int k = 0; k < names.length; k++) {
-                int col = k + 1;
-                series.add(new SvgChart.Series(names[k], COLORS[k == 3 ? 1 : k == 0 ? 0 : k + 1], px,
-                        points.stream().mapToDouble(p -> p[col]).toArray()));
+                ToDoubleFunction<ReportData.Percentiles> f = pick.get(k);
+                series.add(new SvgChart.Series(names[k], colors[k], px, ran.stream().mapToDouble(i -> f.applyAsDouble(i.actions().get(action))).toArray()));
             }
             h.append(figure(action, SvgChart.render("chart-latency-" + n++, "latency of " + action, "ms", SvgChart.XAxis.SECONDS, series)));
         }
-        if (whole.isEmpty()) {
+        if (data.metrics().actions().isEmpty()) {
             h.append("<p class=\"none\">No action ran.</p>");
         }
         h.append("</div></section>\n<section><h2>Latency distribution</h2>")
                 .append("<p class=\"note\">The latency at each percentile over the whole run, spread by nines.</p><div class=\"pair\">");
         List<SvgChart.Series> dist = new ArrayList<>();
         n = 0;
-        for (Map.Entry<String, Histogram> e : whole.entrySet()) {
+        for (Map.Entry<String, Histogram> e : data.latencies().entrySet()) {
             Histogram hist = e.getValue();
             if (hist.getTotalCount() == 0) {
                 continue;
@@ -139,7 +127,7 @@ public final class HtmlReport {
         return "<figure>" + svg + "<figcaption>" + Html.escape(caption) + "</figcaption></figure>";
     }
 
-    private static double[] values(List<Interval> in, ToDoubleFunction<Interval> f) {
+    private static double[] values(List<ReportData.Second> in, ToDoubleFunction<ReportData.Second> f) {
         return in.stream().mapToDouble(f).toArray();
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sortie.bots.metrics.Interval;
 import dev.sortie.bots.metrics.IntervalLog;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.run.RunResult;
@@ -21,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * A run's report directory: {@code intervals.hlog} and {@code intervals.jsonl} (the interval log,
@@ -116,13 +116,17 @@ public final class RunDir {
         if (metrics.actions() == null) {
             metrics = new MetricsSnapshot(metrics.botCount(), metrics.totalErrorCount(), metrics.runs(), Map.of());
         }
-        List<Interval> intervals;
+        List<ReportData.Second> seconds = new ArrayList<>();
+        Map<String, Histogram> latencies = new LinkedHashMap<>();
         try {
-            intervals = IntervalLog.read(hlog(), IntervalLog.sidecarOf(hlog()));
+            IntervalLog.read(hlog(), IntervalLog.sidecarOf(hlog()), interval -> {
+                seconds.add(ReportData.Second.of(interval));
+                interval.actions().forEach((name, a) -> latencies.computeIfAbsent(name, k -> new Histogram(3)).add(a.latencyMicros()));
+            });
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(e.getFile(), null, "missing: the interval log a run writes as it goes");
         }
-        return new ReportData(settings, metrics, ending(doc.get("result")), intervals);
+        return new ReportData(settings, metrics, ending(doc.get("result")), seconds, latencies);
     }
 
     private static ReportData.Ending ending(JsonNode r) throws IOException {

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +107,42 @@ class IntervalLogTest {
         assertEquals(total.runs(), all.getTotalCount());
         assertEquals(total.totalErrorCount(), errors);
         assertEquals(total.actions().get(odd).p99(), mergedP99(read, odd) / 1000.0);
+    }
+
+    @Test
+    void hdrHistogramsOwnReaderReadsTheSameHistograms() throws IOException {
+        Path hlog = dir.resolve("intervals.hlog");
+        IntervalLog log = IntervalLog.open(hlog, IntervalLog.sidecarOf(hlog), clock.get());
+        RunMetrics metrics = new RunMetrics(() -> 1, List.of(log), clock::get, null);
+        for (int second = 0; second < 3; second++) {
+            for (int i = 1; i <= 300; i++) {
+                metrics.actionRan(bot, i % 2 == 0 ? "GET /a, b" : "GET /c", Outcome.succeed(), i * 7_123_457L);
+            }
+            clock.addAndGet(1000 + second);
+            metrics.deliverInterval();
+        }
+        metrics.close();
+        List<Histogram> ours = IntervalLog.histograms(hlog);
+        List<Histogram> theirs = new ArrayList<>();
+        try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
+            while (reader.hasNext()) {
+                theirs.add((Histogram) reader.nextIntervalHistogram());
+            }
+        }
+        assertEquals(6, theirs.size());
+        assertEquals(theirs.size(), ours.size());
+        for (int i = 0; i < ours.size(); i++) {
+            Histogram a = ours.get(i);
+            Histogram b = theirs.get(i);
+            assertEquals(b.getTag(), a.getTag());
+            // HdrHistogram's reader truncates to the millisecond below; ours rounds, to what was written
+            assertTrue(Math.abs(b.getStartTimeStamp() - a.getStartTimeStamp()) <= 1, "start of " + a.getTag());
+            assertTrue(Math.abs(b.getEndTimeStamp() - a.getEndTimeStamp()) <= 1, "end of " + a.getTag());
+            assertEquals(b, a, a.getTag());
+        }
+        assertEquals(List.of("GET%20/c", "GET%20/a%2C%20b"), List.of(theirs.get(0).getTag(), theirs.get(1).getTag()));
+        assertEquals(List.of(1_790_000_000_123L, 1_790_000_001_123L, 1_790_000_001_123L, 1_790_000_002_124L),
+                List.of(ours.get(0).getStartTimeStamp(), ours.get(0).getEndTimeStamp(), ours.get(2).getStartTimeStamp(), ours.get(2).getEndTimeStamp()));
     }
 
     private static long mergedP99(List<Interval> intervals, String action) {
