@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sortie.bots.metrics.IntervalLog;
+import dev.sortie.bots.metrics.IntervalLogReader;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.ThresholdResult;
@@ -119,7 +120,7 @@ public final class RunDir {
         List<ReportData.Second> seconds = new ArrayList<>();
         Map<String, Histogram> latencies = new LinkedHashMap<>();
         try {
-            IntervalLog.read(hlog(), IntervalLog.sidecarOf(hlog()), interval -> {
+            IntervalLogReader.read(hlog(), IntervalLog.sidecarOf(hlog()), interval -> {
                 seconds.add(ReportData.Second.of(interval));
                 interval.actions().forEach((name, a) -> latencies.computeIfAbsent(name, k -> new Histogram(3)).add(a.latencyMicros()));
             });

@@ -63,7 +63,7 @@ class IntervalLogTest {
         clock.addAndGet(250); // a shorter last interval, with nothing in it
         metrics.close();
 
-        List<Interval> read = IntervalLog.read(hlog, IntervalLog.sidecarOf(hlog));
+        List<Interval> read = IntervalLogReader.read(hlog, IntervalLog.sidecarOf(hlog));
         assertEquals(4, read.size());
         assertEquals(written.size(), read.size());
         for (int i = 0; i < read.size(); i++) {
@@ -122,7 +122,7 @@ class IntervalLogTest {
             metrics.deliverInterval();
         }
         metrics.close();
-        List<Histogram> ours = IntervalLog.histograms(hlog);
+        List<Histogram> ours = IntervalLogReader.histograms(hlog);
         List<Histogram> theirs = new ArrayList<>();
         try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
             while (reader.hasNext()) {
@@ -170,9 +170,9 @@ class IntervalLogTest {
         Path sidecar = IntervalLog.sidecarOf(hlog);
         assertEquals(dir.resolve("run.jsonl"), sidecar);
         Files.writeString(sidecar, Files.readString(sidecar) + "{\"start_ms\": 12");
-        assertEquals(1, IntervalLog.read(hlog, sidecar).size());
+        assertEquals(1, IntervalLogReader.read(hlog, sidecar).size());
         Files.writeString(sidecar, "nonsense\n" + Files.readString(sidecar));
-        IOException e = assertThrows(IOException.class, () -> IntervalLog.read(hlog, sidecar));
+        IOException e = assertThrows(IOException.class, () -> IntervalLogReader.read(hlog, sidecar));
         assertTrue(e.getMessage().startsWith(sidecar + ":1: not an interval line"), e.getMessage());
     }
 }
