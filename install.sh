@@ -73,6 +73,17 @@ as_sortie() {
       -- "${env[@]}" "HOME=$sortie_home" "USER=$sortie_user" "LOGNAME=$sortie_user" "$@"
   fi
 }
+# The daemon where systemd does not start it: as the sortie user with the unit's capabilities (templates/sortie.service)
+daemon_caps=+net_bind_service,+setuid,+setgid,+chown,+fowner,+dac_override,+kill
+as_daemon() {
+  if [ -n "$root" ]; then
+    as_sortie "$@"
+  else
+    setpriv --reuid "$sortie_user" --regid "$sortie_user" --init-groups --inh-caps "$daemon_caps" --ambient-caps "$daemon_caps" \
+      -- env -i "PATH=$prefix/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "SORTIE_HOME=$sortie_home" \
+      "LANG=${LANG:-C.UTF-8}" "HOME=$sortie_home" "USER=$sortie_user" "LOGNAME=$sortie_user" "$@"
+  fi
+}
 
 if [ "$uninstall" = 1 ]; then
   if [ -x "$prefix/bin/sortie" ] && [ -d "$sortie_home" ]; then
@@ -297,6 +308,9 @@ if [ "$system" = 1 ]; then
     # a server answers on every address, on the standard ports (the unit grants the capability to bind them); nginx by
     # its full path, as a daemon started from an SSH session (whose PATH has no sbin) finds it too
     nginx_bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+    # apps as their own users need a daemon that may make users: the sortie user with the unit's capabilities, or root
+    app_users=true
+    [ -z "$root" ] || [ "$(id -u)" = 0 ] || app_users=false
     cat > "$sortie_home/sortie.yml" <<YAML
 # The server's config, written by install.sh --system (README: Installing on a server); yours to edit, kept on reinstall.
 nginx:
@@ -304,8 +318,10 @@ nginx:
   port: 80
   https_port: 443
   binary: $nginx_bin
+# each app's builds, hooks, bots and instances run as its own Unix user, sortie-APP (README: Apps kept apart)
+app_users: $app_users
 YAML
-    say "wrote $sortie_home/sortie.yml (nginx on 0.0.0.0, ports 80 and 443)"
+    say "wrote $sortie_home/sortie.yml (nginx on 0.0.0.0, ports 80 and 443; each app as its own user)"
   fi
   if [ -z "$root" ]; then
     # only what the installer made: under §5's per-app users the apps' files have owners of their own
@@ -329,7 +345,7 @@ YAML
     [ -z "$root" ] || who="$(id -un) (--root: no $sortie_user user is made for it)"
     if ! systemd_booted; then
       say "systemd is not PID 1 here (PID 1 is $(pid1), a container?): $unit is in place for a machine that boots with" \
-        "systemd; starting the daemon directly as $who, with the capability to bind ports 80 and 443 (it will not start at boot)"
+        "systemd; starting the daemon directly as $who, with the unit's capabilities (to bind ports 80 and 443, and to run each app as its own user; it will not start at boot)"
     else
       say "--root: not using systemctl ($unit is not under /); starting the daemon directly as $who"
     fi
@@ -337,7 +353,7 @@ YAML
       kill -TERM "$old"
       for _ in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
     fi
-    as_sortie "$bin/sortie" server start || die "the daemon did not start; see $sortie_home/run/server.log"
+    as_daemon "$bin/sortie" server start || die "the daemon did not start; see $sortie_home/run/server.log"
   fi
   say "next: sudo -u $sortie_user sortie apps create APP (README: Installing on a server)"
 fi

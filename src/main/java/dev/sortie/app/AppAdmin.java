@@ -95,15 +95,23 @@ public final class AppAdmin {
                 }
                 progress.accept("Removed the nginx site of " + app + ".");
             }
-            Path dir = sortie.home().appDir(app);
-            for (Path child : children(dir)) {
-                if (!child.getFileName().toString().equals("deploy.lock")) {
-                    DirTree.delete(child);
-                }
-            }
-            DirTree.delete(dir); // the lock file last: its lock is released when the channel closes
-            new AppUsers(sortie.home(), sortie.server()).remove(app);
+            // with app users and no privilege (a person's command), the daemon deletes the files the app's user made
+            new AppUsers(sortie.home(), sortie.server()).destroy(app, a -> deleteFiles(sortie.home(), a));
         }
+    }
+
+    /** Deletes the app's dir, its deploy lock last (its lock is released when the channel closes). */
+    static void deleteFiles(SortieHome home, String app) throws IOException {
+        Path dir = home.appDir(app);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        for (Path child : children(dir)) {
+            if (!child.getFileName().toString().equals("deploy.lock")) {
+                DirTree.delete(child);
+            }
+        }
+        DirTree.delete(dir);
     }
 
     private static List<Path> children(Path dir) throws IOException {

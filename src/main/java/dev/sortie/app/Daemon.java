@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sortie.config.AppConfig;
 import dev.sortie.config.AppName;
+import dev.sortie.deploy.AppUsers;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
+import dev.sortie.exec.CommandFailedException;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.NginxLogRotation;
 import dev.sortie.nginx.SiteOptions;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -106,8 +109,32 @@ public final class Daemon implements AutoCloseable {
         server.start();
         workers.warm();
         queue.recover();
+        serveSites();
         rotation.scheduleWithFixedDelay(this::rotateNginxLogs, NGINX_LOG_CHECK.toSeconds(), NGINX_LOG_CHECK.toSeconds(), TimeUnit.SECONDS);
         rotation.scheduleWithFixedDelay(this::renewCertificates, NGINX_LOG_CHECK.toSeconds(), CERTIFICATE_CHECK.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /**
+     * After a reboot (or a {@code kill} of the master) the managed nginx is not running while apps have live sites: the
+     * recovery above only restarts it when a site had to be pointed elsewhere. Start it, so what is live serves again.
+     */
+    private void serveSites() {
+        if (!(sortie.nginx() instanceof ManagedNginx managed) || managed.isRunning()) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(managed.sitesDir())) {
+            List<String> apps = files.map(f -> managed.appOfSiteFile(f.getFileName().toString())).flatMap(Optional::stream).toList();
+            if (apps.isEmpty()) {
+                return;
+            }
+            managed.prepare();
+            managed.startOrReload();
+            LOG.info("started the managed nginx, which was not running, for the sites of {}", String.join(", ", apps));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no sites yet
+        } catch (IOException | CommandFailedException | RuntimeException e) {
+            LOG.error("the managed nginx is not running and could not be started: {}", e.getMessage());
+        }
     }
 
     /** Renews the served certificates that are due, and reloads nginx; a failure is logged and tried again at the next check. */
@@ -222,6 +249,15 @@ public final class Daemon implements AutoCloseable {
             case "stop_app" -> {
                 StopArgs a = JSON.treeToValue(args, StopArgs.class);
                 yield Optional.of(JSON.valueToTree(Map.of("message", new AppPower(sortie, server.backend()).stop(a.app(), a.by()))));
+            }
+            case "app_user" -> { // a person's command (no privilege) asks: make the app's user, or destroy the app's files and user
+                AppUsers.Request a = JSON.treeToValue(args, AppUsers.Request.class);
+                if (!dev.sortie.config.AppName.isValid(a.app()) || !Files.isDirectory(sortie.home().appDir(a.app()))) {
+                    throw new IOException("no app " + a.app());
+                }
+                new AppUsers(sortie.home(), sortie.server()).handle(a, app -> AppAdmin.deleteFiles(sortie.home(), app));
+                LOG.info("app_user {} of {}", a.action(), a.app());
+                yield Optional.of(JSON.nullNode());
             }
             case "cancel" -> {
                 CancelArgs a = JSON.treeToValue(args, CancelArgs.class);

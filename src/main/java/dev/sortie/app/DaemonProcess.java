@@ -1,5 +1,6 @@
 package dev.sortie.app;
 
+import dev.sortie.exec.Privileges;
 import dev.sortie.service.SupervisorClient;
 import java.io.File;
 import java.io.IOException;
@@ -27,6 +28,13 @@ public final class DaemonProcess {
         SupervisorClient client = sortie.daemon();
         if (client.isRunning()) {
             return client;
+        }
+        if (sortie.server().appUsers() && !Privileges.canKeepAppsApart()) {
+            // a daemon started from here would have none of the rights app_users needs (a person's command over SSH, or
+            // a push after systemctl stop sortie): every deploy would fail; the service starts it with them
+            throw new NotStarted("the sortie server is not running, and this command cannot start it: with app_users: true in "
+                    + sortie.home().serverConfig() + " it runs as root or with the system install's capabilities; start it:"
+                    + " sudo systemctl start sortie (without systemd as PID 1: sudo ./install.sh --system, from Sortie's checkout, starts it again)");
         }
         Path run = sortie.home().runDir();
         Files.createDirectories(run);

@@ -4,11 +4,14 @@ import dev.sortie.bots.http.ControlServer;
 import dev.sortie.bots.http.TreeLoader;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
+import dev.sortie.bots.run.ArrivalSchedule;
 import dev.sortie.bots.run.BotManager;
+import dev.sortie.bots.run.LoadStages;
+import dev.sortie.bots.run.LoadedTree;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.RunSpec;
 import dev.sortie.bots.run.RunStatus;
-import dev.sortie.bots.tree.Node;
+import dev.sortie.bots.run.Threshold;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.config.Durations;
 import java.io.IOException;
@@ -20,7 +23,10 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -61,10 +67,37 @@ final class BotsCommand implements Runnable {
         @Option(names = "--log", paramLabel = "FILE", defaultValue = "bot_run.log", description = "One line per action run (default: ${DEFAULT-VALUE}); see the README for lnav.")
         Path log;
 
-        Node load() {
+        @Option(names = "--threshold", paramLabel = "'ACTION: METRIC OP VALUE'",
+                description = {"A budget the run must keep, else it exits 1 (repeatable), e.g. 'GET /api/notes: p99 < 200ms',",
+                    "'all: error_rate < 1%', 'all: rps > 500'; append ', abort_on_fail' to stop the run once it fails."})
+        List<String> thresholds = new ArrayList<>();
+
+        /** The --threshold options, checked. */
+        List<Threshold> thresholds() {
+            List<Threshold> out = new ArrayList<>();
+            for (String t : thresholds) {
+                try {
+                    out.add(Threshold.parse(t));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(ExitCodes.USAGE, "--" + e.getMessage());
+                }
+            }
+            return out;
+        }
+
+        /** The tree, and every threshold: the tree file's, then the command line's. */
+        LoadedTree load() {
+            List<Threshold> given = thresholds();
+            LoadedTree loaded = open();
+            List<Threshold> all = new ArrayList<>(loaded.thresholds());
+            all.addAll(given);
+            return new LoadedTree(loaded.tree(), all);
+        }
+
+        private LoadedTree open() {
             Path cwd = Path.of("").toAbsolutePath();
             try {
-                return new TreeLoader(cwd, cwd.resolve(botsDir), scratch()).load(tree);
+                return new TreeLoader(cwd, cwd.resolve(botsDir), scratch()).open(tree);
             } catch (TreeException e) {
                 throw new UserError(ExitCodes.CONFIG, e.describe());
             } catch (IOException e) {
@@ -111,6 +144,21 @@ final class BotsCommand implements Runnable {
         return d;
     }
 
+    /** {@code 50/s} (or {@code 50}): arrivals per second. */
+    static double arrivalRate(String option, String text) {
+        String number = text.strip().replaceFirst("\\s*/s$", "");
+        double r;
+        try {
+            r = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new UserError(ExitCodes.USAGE, option + " " + text + " is not a rate; write arrivals per second like 50/s or 0.5/s");
+        }
+        if (!(r > 0) || r > 1_000_000 || !number.matches("[0-9]+(\\.[0-9]+)?")) {
+            throw new UserError(ExitCodes.USAGE, option + " must be more than 0/s and at most 1000000/s (like 50/s), got " + text);
+        }
+        return r;
+    }
+
     static int positive(String option, int n, int min) {
         if (n < min) {
             throw new UserError(ExitCodes.USAGE, option + " must be at least " + min + ", got " + n);
@@ -131,11 +179,61 @@ final class BotsCommand implements Runnable {
         @Option(names = "--duration", paramLabel = "D", description = "How long to run (30s, 5m); default: until Ctrl-C or every bot is done.")
         String duration;
 
+        @Option(names = "--arrival-rate", paramLabel = "R/s",
+                description = "The open model: a new bot per arrival, R per second (like 50/s), each running the tree once.")
+        String arrivalRate;
+
+        @Option(names = "--stages", paramLabel = "STAGES",
+                description = {"A load that ramps linearly stage by stage: arrival rates ('30s:10/s,1m:100/s,30s:0/s': the open model)",
+                    "or numbers of looping bots ('1m:100,2m:500': the closed model). The run lasts as long as its stages."})
+        String stages;
+
+        @Option(names = "--max-bots", paramLabel = "N",
+                description = "Open model: at most N bots at a time; arrivals beyond are dropped and counted (default: " + RunSpec.DEFAULT_MAX_BOTS + ").")
+        Integer maxBots;
+
         @Mixin
         ReportOption report;
 
         @Spec
         CommandSpec spec;
+
+        /** The load's shape from --arrival-rate, --stages and --max-bots, checked together. */
+        RunSpec.Load shape() {
+            if (arrivalRate != null && stages != null) {
+                throw new UserError(ExitCodes.USAGE, "give --arrival-rate (a constant rate) or --stages (a ramp), not both");
+            }
+            LoadStages parsed = null;
+            if (stages != null) {
+                try {
+                    parsed = LoadStages.parse(stages);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(ExitCodes.USAGE, e.getMessage());
+                }
+            }
+            boolean open = arrivalRate != null || parsed != null && parsed.arrivals();
+            if (maxBots != null && !open) {
+                throw new UserError(ExitCodes.USAGE, "--max-bots caps an open-model run (--arrival-rate, or --stages of rates like 1m:50/s);"
+                        + " a closed run has --n bots");
+            }
+            if (parsed != null || open) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--n") || spec.commandLine().getParseResult().hasMatchedOption("--rate")) {
+                    throw new UserError(ExitCodes.USAGE, (open ? "an open-model run starts a bot per arrival" : "--stages sets the number of bots")
+                            + "; --n and --rate are for a steady closed run");
+                }
+                if (parsed != null && duration != null) {
+                    throw new UserError(ExitCodes.USAGE, "--stages sets how long the run lasts (" + Durations.format(parsed.total()) + "); drop --duration");
+                }
+            }
+            int cap = maxBots == null ? RunSpec.DEFAULT_MAX_BOTS : positive("--max-bots", maxBots, 1);
+            if (arrivalRate != null) {
+                return new RunSpec.Load.Arrivals(ArrivalSchedule.constant(arrivalRate("--arrival-rate", arrivalRate)), cap);
+            }
+            if (parsed != null) {
+                return parsed.arrivals() ? new RunSpec.Load.Arrivals(ArrivalSchedule.ramping(parsed), cap) : new RunSpec.Load.BotStages(parsed);
+            }
+            return new RunSpec.Load.Steady();
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -144,13 +242,21 @@ final class BotsCommand implements Runnable {
                 throw new UserError(ExitCodes.USAGE, "--rate must be a number of bots per second >= 0, got " + rate);
             }
             Duration d = duration("--duration", duration);
-            Node node = load();
+            RunSpec.Load shape = shape();
+            LoadedTree loaded = load();
             PrintWriter out = spec.commandLine().getOut();
             BotManager manager = new BotManager();
-            out.println("-----> Releasing " + n + (n == 1 ? " bot" : " bots") + " (" + tree + ") against " + target()
-                    + (rate > 0 ? " at " + rate + " bots/s" : "") + (d != null ? " for " + duration : "") + "; log: " + log);
+            String how = switch (shape) {
+                case RunSpec.Load.Arrivals a -> "a bot per arrival at " + a.schedule().describe() + " (at most " + a.maxBots() + " at a time)";
+                case RunSpec.Load.BotStages b -> "bots in stages " + b.stages().describe();
+                case RunSpec.Load.Steady st -> n + (n == 1 ? " bot" : " bots");
+            };
+            out.println("-----> Releasing " + how + " (" + tree + ") against " + target()
+                    + (rate > 0 && shape instanceof RunSpec.Load.Steady ? " at " + rate + " bots/s" : "") + (d != null ? " for " + duration : "")
+                    + "; log: " + log);
             out.flush();
-            RunSpec runSpec = new RunSpec(tree, node, target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath());
+            RunSpec runSpec = new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath(),
+                    loaded.thresholds(), shape);
             manager.start(runSpec, null, report.open(log));
             CountDownLatch printed = new CountDownLatch(1);
             Thread stopper = new Thread(() -> {
@@ -169,9 +275,14 @@ final class BotsCommand implements Runnable {
             out.println("-----> " + result.reason() + ": " + String.format(Locale.ROOT, "%,d", m.runs()) + " actions by "
                     + manager.describe().highestBotId() + " bots, " + m.totalErrorCount() + " errors");
             BotReport.printTable(out, m);
-            if (!result.failures().isEmpty()) {
+            if (result.droppedArrivals() > 0) {
+                out.println(String.format(Locale.ROOT, "       %,d arrivals dropped: --max-bots bots were running", result.droppedArrivals()));
+            }
+            BotReport.thresholdLines(result).forEach(l -> out.println("  " + l));
+            List<String> errors = BotReport.failureLines(result, 5);
+            if (!errors.isEmpty()) {
                 out.println("       first errors:");
-                result.failures().stream().limit(5).forEach(f -> out.println("         " + f));
+                errors.forEach(f -> out.println("         " + f));
             }
             report.finish(out, runSpec, m, result);
             out.flush();
@@ -181,7 +292,7 @@ final class BotsCommand implements Runnable {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running and waits for the summary above
             }
-            return manager.status() == BotManager.Status.ERROR ? ExitCodes.FAILED : ExitCodes.OK;
+            return manager.status() == BotManager.Status.ERROR || !result.failedThresholds().isEmpty() ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 
@@ -207,7 +318,8 @@ final class BotsCommand implements Runnable {
                 lastRuns = runs;
                 lastAt = now;
                 if (tty || tick % 5 == 0) {
-                    String line = BotReport.progress(s.elapsedSeconds(), s.botCount(), s.wantedBots(), runs, rate, live.totalErrors(),
+                    int wanted = s.wantedBots() != null ? s.wantedBots() : s.maxBots() != null ? s.maxBots() : 0;
+                    String line = BotReport.progress(s.elapsedSeconds(), s.botCount(), wanted, runs, rate, live.totalErrors(),
                             manager.metrics().worstP99());
                     out.print(tty ? "\r" + line + "   " : "       " + line + "\n");
                     out.flush();
@@ -217,7 +329,7 @@ final class BotsCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Integration test: each bot runs the tree once as sequence(select(tree, error), done).",
+            description = {"Integration test: each bot runs the tree once as sequence(tree, done); a bot that does not reach done fails.",
                 "Passes (exit 0) only if every bot reaches done with no error; exit 1 otherwise. --junit writes a report for CI."})
     static final class Test extends TreeOptions implements Callable<Integer> {
         @Option(names = "--n", defaultValue = "1", paramLabel = "N", description = "How many bots (default: ${DEFAULT-VALUE}).")
@@ -243,24 +355,26 @@ final class BotsCommand implements Runnable {
             positive("--n", n, 1);
             Duration perBot = duration("--bot-timeout", botTimeout);
             Duration whole = duration("--timeout", timeout);
-            Node node = load();
+            LoadedTree loaded = load();
             PrintWriter out = spec.commandLine().getOut();
             out.println("-----> Testing " + tree + " with " + n + (n == 1 ? " bot" : " bots") + " against " + target());
             out.flush();
             BotManager manager = new BotManager();
             long start = System.nanoTime();
-            RunSpec runSpec = new RunSpec(tree, node, target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath());
+            RunSpec runSpec = new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath())
+                    .withThresholds(loaded.thresholds());
             manager.start(runSpec, null, report.open(log));
             RunResult result = manager.ended().get();
             MetricsSnapshot m = manager.metrics();
             BotReport.printTable(out, m);
+            BotReport.thresholdLines(result).forEach(l -> out.println("  " + l));
             if (result.passed()) {
                 out.println("-----> PASSED: " + result.reason());
             } else {
                 out.println("-----> FAILED: " + result.reason());
-                result.failures().stream().limit(10).forEach(f -> out.println("       " + f));
+                BotReport.failureLines(result, 10).forEach(f -> out.println("       " + f));
                 if (result.failures().size() > 10) {
-                    out.println("       ... and " + (result.failures().size() - 10) + " more (see " + log + ")");
+                    out.println("       (every action is in " + log + ")");
                 }
             }
             if (junit != null) {
@@ -290,6 +404,10 @@ final class BotsCommand implements Runnable {
         @Option(names = "--log-dir", defaultValue = ".", paramLabel = "DIR", description = "Where bot_run.log goes (default: the current directory).")
         Path logDir;
 
+        @Option(names = "--allow-callback-host", paramLabel = "HOST",
+                description = "A host besides loopback that an integration run's callback_url may name (repeatable).")
+        List<String> callbackHosts = new ArrayList<>();
+
         @Spec
         CommandSpec spec;
 
@@ -307,7 +425,13 @@ final class BotsCommand implements Runnable {
             Path base = dir.toAbsolutePath().normalize();
             BotManager manager = new BotManager();
             TreeLoader trees = new TreeLoader(base, base.resolve("bots"), scratch(), true);
-            ControlServer server = new ControlServer(manager, trees, new InetSocketAddress(address, port), logDir.toAbsolutePath().normalize());
+            for (String host : callbackHosts) {
+                if (host.isBlank() || host.contains("/") || host.contains(":") && !host.matches("\\[?[0-9A-Fa-f:.]+]?")) {
+                    throw new UserError(ExitCodes.USAGE, "--allow-callback-host takes a host name or address like ci.example.com, got " + host);
+                }
+            }
+            ControlServer server = new ControlServer(manager, trees, new InetSocketAddress(address, port), logDir.toAbsolutePath().normalize(),
+                    Set.copyOf(callbackHosts));
             try {
                 server.start();
             } catch (IOException e) {

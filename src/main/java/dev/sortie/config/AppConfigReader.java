@@ -17,7 +17,7 @@ final class AppConfigReader {
         ConfigSection steps = top.section("steps", List.of("deps", "compile", "package"));
         ConfigSection healthcheck = top.section("healthcheck", List.of("path", "timeout"));
         ConfigSection hooks = top.section("hooks", List.of("file", "timeout"));
-        ConfigSection bots = top.section("bots", List.of("tree", "count", "bot_timeout", "timeout", "enabled"));
+        ConfigSection bots = top.section("bots", List.of("tree", "count", "bot_timeout", "timeout", "enabled", "thresholds"));
         ConfigSection nginx = top.section("nginx", List.of("client_max_body_size", "proxy_connect_timeout", "proxy_read_timeout",
                 "proxy_send_timeout", "include"));
         return new AppConfig(
@@ -30,7 +30,7 @@ final class AppConfigReader {
                 top.strings("domains", "[shop.example.com]"),
                 new HooksConfig(hooks.string("file"), hooks.duration("timeout")),
                 new BotsConfig(bots.string("tree"), bots.integer("count"), bots.duration("bot_timeout"), bots.duration("timeout"),
-                        bots.bool("enabled")),
+                        bots.bool("enabled"), bots.strings("thresholds", "[\"all: p99 < 500ms\", \"all: error_rate < 1%\"]")),
                 top.integer("instances"),
                 top.duration("standby"),
                 new NginxOptions(nginx.string("client_max_body_size"), nginx.duration("proxy_connect_timeout"),

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * When each app runs as its own Unix user, the daemon (root) still makes some of an app's files: a deploy's
+ * When each app runs as its own Unix user, the daemon (root, or the sortie user with CAP_CHOWN) still makes some of an app's files: a deploy's
  * journal, the deploy lock, a failed release's record. Each is given the owner of the directory it is in, so
- * the app's own processes can go on with it. Without root, or where the directory is the daemon's, nothing changes.
+ * the app's own processes can go on with it. Without that right, or where the directory is the daemon's, nothing changes.
  */
 public final class Ownership {
 
@@ -15,7 +15,7 @@ public final class Ownership {
     }
 
     public static void likeDir(Path file) throws IOException {
-        if (!"root".equals(System.getProperty("user.name")) || !file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+        if (!dev.sortie.exec.Privileges.canChown() || !file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
             return;
         }
         Path dir = file.toAbsolutePath().getParent();
@@ -24,6 +24,29 @@ public final class Ownership {
         if (!uid.equals(Files.getAttribute(file, "unix:uid")) || !gid.equals(Files.getAttribute(file, "unix:gid"))) {
             Files.setAttribute(file, "unix:uid", uid);
             Files.setAttribute(file, "unix:gid", gid);
+        }
+    }
+
+    /**
+     * A file that the app's user and the daemon's user both write (the deploy lock): in the app_users layout (a setgid
+     * app dir, whose group is the app's and holds only the daemon's user) it is made group-writable, 0660. Elsewhere,
+     * or when this process may not change its mode (another user made it so already), nothing changes.
+     */
+    public static void groupWritable(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (((Integer) Files.getAttribute(dir, "unix:mode") & 02000) == 0) {
+            return;
+        }
+        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----");
+        if (!Files.getPosixFilePermissions(file).equals(mode)) {
+            try {
+                Files.setPosixFilePermissions(file, mode);
+            } catch (IOException e) {
+                // not ours: its owner made it so when it made it
+            }
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.sortie.deploy;
 
+import dev.sortie.config.Ownership;
 import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
 import dev.sortie.exec.Command;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.exec.CommandRunner;
+import dev.sortie.exec.Privileges;
 import dev.sortie.service.RunAs;
+import dev.sortie.service.SupervisorClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,13 @@ import java.util.Set;
  * {@code sortie-<app>}, which Sortie makes (a system user with its own group, no home, no login shell).
  * The app's config file, its releases dir and its logs dir are that user's alone (0600 / 0700), so one
  * app's processes cannot read another's config, releases or logs, nor signal its processes. It needs the
- * daemon to run as root (to make users and switch to them).
+ * privilege to make users and switch to them: root, or the capabilities the system install's unit grants the
+ * {@code sortie} user ({@link Privileges#APP_USERS}). A command without them (a person's, over SSH or with
+ * {@code sudo -u sortie}) asks the daemon to do it. The app's files are the app user's, in the daemon's group
+ * ({@code sortie}), group-readable, in setgid dirs: the daemon and its user's commands read the app's logs and
+ * journals and write its config through that group, which no app's processes have (they run with their own group
+ * and no supplementary groups). The group is the daemon's primary one on purpose: a process's supplementary groups
+ * are fixed when it starts, and access(2), which Files.exists uses, ignores capabilities for a non-root user.
  */
 public final class AppUsers {
 
@@ -48,20 +57,18 @@ public final class AppUsers {
         if (name.equals(System.getProperty("user.name"))) {
             return RunAs.lookup(name); // the app's own worker: the daemon made the user and its files before starting it
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IOException("app_users: true in " + home.serverConfig() + " needs the sortie server to run as root"
-                    + " (it makes a Unix user per app and starts the app's processes as that user); it runs as "
-                    + System.getProperty("user.name"));
+        if (!Privileges.canKeepAppsApart()) {
+            askDaemon(app, "ensure");
+            return RunAs.lookup(name);
         }
         Optional<RunAs> user = RunAs.lookup(name);
         if (user.isEmpty()) {
-            try {
-                new CommandRunner(Duration.ofSeconds(30)).run(new Command(List.of("useradd", "--system", "--user-group", "--no-create-home",
-                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", "Sortie app " + app, name),
-                        Path.of("/"), Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")), line -> { });
-            } catch (CommandFailedException e) {
-                throw new IOException("could not make the Unix user " + name + " for " + app + ": " + e.getMessage(), e);
-            }
+            // a group of that name left behind (a destroy interrupted between userdel and groupdel) becomes the user's group
+            List<String> group = groupExists(name) ? List.of("--gid", name) : List.of("--user-group");
+            List<String> argv = new java.util.ArrayList<>(List.of("useradd", "--system"));
+            argv.addAll(group);
+            argv.addAll(List.of("--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", "Sortie app " + app, name));
+            run(argv, "make the Unix user " + name + " for " + app);
             user = RunAs.lookup(name);
             if (user.isEmpty()) {
                 throw new IOException("useradd made no user " + name);
@@ -71,25 +78,99 @@ public final class AppUsers {
         return user;
     }
 
+    /** What a command without the privilege asks the daemon to do for it: {@code ensure} or {@code destroy}. */
+    public record Request(String app, String action) {
+    }
+
+    /** Does {@code request} in the daemon, which has the privilege: the daemon op {@code app_user}. */
+    public void handle(Request request, AppFiles files) throws IOException {
+        switch (request.action()) {
+            case "ensure" -> ensure(request.app());
+            case "destroy" -> {
+                files.delete(request.app());
+                remove(request.app());
+            }
+            default -> throw new IOException("not an app_user action: " + request.action());
+        }
+    }
+
+    /** Deletes an app's files (apps destroy), in whichever process has the right to. */
+    public interface AppFiles {
+        void delete(String app) throws IOException;
+    }
+
     /**
-     * The app's dir is its user's: its config, releases, logs, builds, hooks cache, journals and HOME (0700 / 0600), and
-     * nobody else's (root, the daemon, reaches them still); its bare repo stays the daemon's (pushes write it), readable.
+     * Deletes the app's files with {@code files} and its user: here when this process has the privilege (or apps have
+     * no users), else in the daemon.
+     */
+    public void destroy(String app, AppFiles files) throws IOException {
+        if (enabled() && !Privileges.canKeepAppsApart()) {
+            askDaemon(app, "destroy");
+            return;
+        }
+        files.delete(app);
+        remove(app);
+    }
+
+    private void askDaemon(String app, String action) throws IOException {
+        SupervisorClient daemon = new SupervisorClient(home.socket());
+        if (!daemon.isRunning()) {
+            throw new IOException("app_users: true in " + home.serverConfig() + ": each app runs as its own Unix user, which only the sortie"
+                    + " server may make and manage (it runs as root, or with the capabilities of the system install's unit), and it is"
+                    + " not running; start it (systemctl start sortie, or sortie server start as root)");
+        }
+        daemon.call("app_user", new Request(app, action), Void.class);
+    }
+
+    private static boolean groupExists(String name) throws IOException {
+        try {
+            new CommandRunner(Duration.ofSeconds(10)).run(new Command(List.of("getent", "group", name), Path.of("/"), Map.of()), line -> { });
+            return true;
+        } catch (CommandFailedException e) {
+            return false; // getent exits 2 for an unknown group
+        }
+    }
+
+    private static void run(List<String> argv, String what) throws IOException {
+        try {
+            new CommandRunner(Duration.ofSeconds(30)).run(new Command(argv, Path.of("/"), Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")), line -> { });
+        } catch (CommandFailedException e) {
+            throw new IOException("could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The app's dir is its user's: its config, releases, logs, builds, hooks cache, journals and HOME, owned by the app's
+     * user and the daemon's group, setgid, with no rights for others (dirs 2770 / 2750, files 0640), so other apps
+     * cannot read them; its bare repo stays the daemon's (pushes write it).
      * The home and the managed nginx's sites (which a deploy reads to check domain claims) must be reachable.
      */
     static void own(SortieHome home, String app, RunAs user) throws IOException {
         Path appDir = home.appDir(app);
-        Files.setAttribute(appDir, "unix:uid", user.uid());
-        Files.setAttribute(appDir, "unix:gid", user.gid());
-        Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (!Integer.valueOf(user.uid()).equals(Files.getAttribute(appDir, "unix:uid"))) {
+            Files.setAttribute(appDir, "unix:uid", user.uid());
+        }
+        if (!Integer.valueOf(Privileges.gid()).equals(Files.getAttribute(appDir, "unix:gid"))) {
+            Files.setAttribute(appDir, "unix:gid", Privileges.gid());
+        }
+        // group-writable: the daemon's user's commands write the app's config (a new file, renamed over the old one) there
+        if (!Files.getPosixFilePermissions(appDir).equals(PosixFilePermissions.fromString("rwxrwx---"))) {
+            Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwxrwx---"));
+        }
+        setgid(appDir);
         for (Path dir : List.of(home.releasesDir(app), home.logsDir(app), home.buildsDir(app), home.deploysDir(app), home.appHome(app),
                 appDir.resolve("hooks-cache"))) {
             Files.createDirectories(dir);
             user.own(dir);
+            setgid(dir);
         }
-        for (Path file : List.of(home.envFile(app), home.deployLock(app))) {
+        for (Path file : List.of(home.envFile(app), home.deployLock(app), home.appSettings(app))) {
             if (Files.exists(file)) {
                 user.own(file);
             }
+        }
+        if (Files.exists(home.deployLock(app))) {
+            Ownership.groupWritable(home.deployLock(app)); // the daemon's user's commands take it too
         }
         for (Path dir : List.of(home.root(), home.appsDir(), home.nginxDir(), home.nginxDir().resolve("sites"))) {
             if (Files.isDirectory(dir)) {
@@ -109,6 +190,14 @@ public final class AppUsers {
         }
     }
 
+    /** Sets a directory's setgid bit, so that what anyone makes in it gets the app's group (java.nio has no name for the bit). */
+    private static void setgid(Path dir) throws IOException {
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+        if ((mode & 02000) == 0) {
+            run(List.of("chmod", "g+s", dir.toString()), "set the setgid bit of " + dir);
+        }
+    }
+
     /** Removes the app's user (apps destroy); its processes are stopped by then. */
     public void remove(String app) throws IOException {
         if (!enabled()) {
@@ -116,12 +205,10 @@ public final class AppUsers {
         }
         String name = RunAs.userFor(app);
         if (RunAs.lookup(name).isPresent()) {
-            try {
-                new CommandRunner(Duration.ofSeconds(30)).run(new Command(List.of("userdel", name), Path.of("/"),
-                        Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")), line -> { });
-            } catch (CommandFailedException e) {
-                throw new IOException("could not remove the Unix user " + name + ": " + e.getMessage(), e);
-            }
+            run(List.of("userdel", name), "remove the Unix user " + name);
+        }
+        if (groupExists(name)) { // userdel keeps a group that has members: the daemon's user is one
+            run(List.of("groupdel", name), "remove the Unix group " + name);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sortie.nginx;
 
 import dev.sortie.exec.Command;
+import dev.sortie.exec.Privileges;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,21 @@ public record NginxCommands(String binary, Path prefix) {
         return new ArrayList<>(List.of(binary, "-p", prefix + "/", "-c", config().toString(), "-e", errorLog));
     }
 
-    /** Starts the master, which daemonizes itself. */
+    /**
+     * Starts the master, which daemonizes itself. Under the system install's daemon (the sortie user with the
+     * capabilities to keep apps apart) nginx keeps only CAP_NET_BIND_SERVICE, to bind ports 80 and 443.
+     */
     public Command start() {
-        return new Command(base(errorLog().toString()), prefix, Map.of());
+        return start(Privileges.canKeepAppsApart() && !Privileges.isRoot(), Privileges.canBindLowPorts());
+    }
+
+    Command start(boolean dropCapabilities, boolean keepBind) {
+        List<String> argv = base(errorLog().toString());
+        if (dropCapabilities) {
+            String caps = keepBind ? "-all,+net_bind_service" : "-all";
+            argv.addAll(0, List.of("setpriv", "--inh-caps=" + caps, "--ambient-caps=" + caps, "--"));
+        }
+        return new Command(argv, prefix, Map.of());
     }
 
     /** Checks the whole config; problems are printed on stderr. */

@@ -62,6 +62,7 @@ public final class DeployLock implements AutoCloseable {
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Ownership.likeDir(file); // the app's own processes take it too when the app has its own user
+            Ownership.groupWritable(file); // and the daemon's user's commands, when they have no right to chown
         } catch (IOException | RuntimeException e) {
             local.release();
             throw e;

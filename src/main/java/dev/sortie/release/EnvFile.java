@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Config vars on disk: {@code KEY=VALUE} lines, {@code #} starts a comment line. The app's
  * {@code apps/<app>/env} and each release's snapshot {@code releases/<id>/env} use it; both are
- * written atomically at mode 0600, since values are secrets.
+ * written atomically at mode 0600, since values are secrets. When apps are kept apart (app_users), the app's dir is
+ * setgid with the app's group, which holds only the daemon's user: there the files are 0640, so that the daemon's
+ * user's commands ({@code sortie config}, run over SSH) read them, and still no other app does.
  */
 public final class EnvFile {
 
@@ -33,6 +35,7 @@ public final class EnvFile {
     /** POSIX: letters, digits and underscores, not starting with a digit. */
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> GROUP_READS = PosixFilePermissions.fromString("rw-r-----");
 
     private EnvFile() {
     }
@@ -99,6 +102,7 @@ public final class EnvFile {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        boolean groupReads = appGroupDir(file.getParent());
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
@@ -107,14 +111,19 @@ public final class EnvFile {
             // the app's user owns its config when apps are kept apart: a rewrite keeps the owner (only root can chown)
             Object uid = Files.getAttribute(file, "unix:uid");
             Object gid = Files.getAttribute(file, "unix:gid");
-            if (!uid.equals(Files.getAttribute(tmp, "unix:uid")) || !gid.equals(Files.getAttribute(tmp, "unix:gid"))) {
-                try {
-                    Files.setAttribute(tmp, "unix:uid", uid);
+            try {
+                if (!gid.equals(Files.getAttribute(tmp, "unix:gid"))) {
                     Files.setAttribute(tmp, "unix:gid", gid);
-                } catch (IOException e) {
-                    // not root: the file becomes ours, as it was before apps had users
                 }
+                if (!uid.equals(Files.getAttribute(tmp, "unix:uid"))) {
+                    Files.setAttribute(tmp, "unix:uid", uid);
+                }
+            } catch (IOException e) {
+                // no right to chown: the file becomes ours, in the dir's group (the app's, to whom the group bit gives it)
             }
+        }
+        if (groupReads) {
+            Files.setPosixFilePermissions(tmp, GROUP_READS);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -131,12 +140,26 @@ public final class EnvFile {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
         Set<PosixFilePermission> loose = new HashSet<>(mode);
         loose.removeAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+        boolean groupReads = appGroupDir(file.toAbsolutePath().getParent())
+                && Files.getAttribute(file, "unix:gid").equals(Files.getAttribute(file.toAbsolutePath().getParent(), "unix:gid"));
+        if (groupReads) {
+            loose.remove(PosixFilePermission.GROUP_READ);
+        }
         if (loose.isEmpty()) {
             return null;
         }
-        Files.setPosixFilePermissions(file, OWNER_ONLY);
+        Set<PosixFilePermission> tight = groupReads ? GROUP_READS : OWNER_ONLY;
+        Files.setPosixFilePermissions(file, tight);
         return "warning: " + file + " was mode " + PosixFilePermissions.toString(mode)
-                + ", readable by others; it holds config values, so it is now rw-------";
+                + ", readable by others; it holds config values, so it is now " + PosixFilePermissions.toString(tight);
+    }
+
+    /** Whether {@code dir} is an app's dir of the app_users layout: setgid, so its group is the app's. */
+    static boolean appGroupDir(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return false;
+        }
+        return ((Integer) Files.getAttribute(dir, "unix:mode") & 02000) != 0;
     }
 
     /** The names, sorted: what release.json records instead of the values. */

@@ -3,6 +3,7 @@ package dev.sortie.service;
 import dev.sortie.exec.Command;
 import dev.sortie.exec.CommandFailedException;
 import dev.sortie.exec.CommandRunner;
+import dev.sortie.exec.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public record RunAs(String user, int uid, int gid) {
     /** What goes before a program's argv so it runs as this user. */
     public List<String> prefix() {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
-                "--inh-caps=-all", "--no-new-privs"));
+                "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs"));
         if (isRoot()) {
             argv.add("--bounding-set=-all"); // needs CAP_SETPCAP: only a root daemon may drop the bounding set too
         }
@@ -72,11 +73,23 @@ public record RunAs(String user, int uid, int gid) {
         return argv;
     }
 
-    /** Makes {@code file} this user's, readable and writable by it alone (and by root). */
+    /**
+     * Makes {@code file} this user's, in the daemon's group (this process's), readable by that group, writable by the
+     * user, nothing for others: the daemon and its user's commands read it, other apps do not. Leaves what is already
+     * so untouched (a dir's setgid bit included).
+     */
     public void own(Path file) throws IOException {
-        Files.setAttribute(file, "unix:uid", uid);
-        Files.setAttribute(file, "unix:gid", gid);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwx------" : "rw-------"));
+        if (!Integer.valueOf(uid).equals(Files.getAttribute(file, "unix:uid"))) {
+            Files.setAttribute(file, "unix:uid", uid);
+        }
+        int group = Privileges.gid();
+        if (!Integer.valueOf(group).equals(Files.getAttribute(file, "unix:gid"))) {
+            Files.setAttribute(file, "unix:gid", group);
+        }
+        var mode = PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-x---" : "rw-r-----");
+        if (!Files.getPosixFilePermissions(file).equals(mode)) {
+            Files.setPosixFilePermissions(file, mode);
+        }
     }
 
     static boolean isRoot() {

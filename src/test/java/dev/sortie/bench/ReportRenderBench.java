@@ -52,7 +52,7 @@ public final class ReportRenderBench {
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getMaxValue() / 1000.0)));
         long runs = (long) seconds * actions * 1000;
-        run.finish(Map.of("tree", "bench"), new MetricsSnapshot(0, 0, runs, snap), new RunResult(true, "bench", 100, 0, 0, List.of()));
+        run.finish(Map.of("tree", "bench"), new MetricsSnapshot(0, 0, runs, snap), new RunResult(true, "bench", 100, 0, 0, List.of(), List.of(), 0));
         List<Double> times = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

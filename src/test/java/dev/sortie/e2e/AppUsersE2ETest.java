@@ -13,26 +13,38 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With {@code app_users: true}, each app's instances run as its own Unix user: a hostile app (its run command
  * probes first, then serves) cannot read the other app's config or releases, nor signal its processes. Real
- * users are made by Sortie and removed by {@code apps destroy}; the suite runs as root, as CI does.
+ * users are made by Sortie and removed by {@code apps destroy}. As in the system install, the daemon runs as a
+ * service user of its own with only the capabilities sortie.service grants it, and every command (apps create,
+ * config set, git push, apps destroy) runs as that user without them, as a person runs them with
+ * {@code sudo -u sortie} or over SSH. The suite runs as root, as CI does, to make the users.
  */
 @Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AppUsersE2ETest {
 
     static final String VICTIM = "victim";
     static final String HOSTILE = "hostile";
+    /** The daemon's user, as sortie is the system install's. */
+    static final String SERVICE_USER = "sortie-svc-it";
+    /** What templates/sortie.service grants the daemon (AmbientCapabilities). */
+    static final List<String> UNIT_CAPABILITIES = List.of("net_bind_service", "chown", "dac_override", "fowner", "kill", "setgid", "setuid");
 
     @TempDir
     static Path tmp;
 
     static InstalledSortie sortie;
     static Proc.Result hostilePush;
+    static Proc.Result victimPush;
 
     /** A hook that tries what the issue's auditor did: another app's config, its processes, the daemon's sockets. */
     static final String HOSTILE_HOOKS = """
@@ -92,11 +104,19 @@ class AppUsersE2ETest {
         // the install is in a 0700 temp dir: the apps' users run its JVM too (their deploy workers), as from /usr/local
         Files.setPosixFilePermissions(InstalledSortie.bin().getParent().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(sortie.home.resolve("sortie.yml"), Files.readString(sortie.home.resolve("sortie.yml")) + "app_users: true\n");
+        if (RunAs.lookup(SERVICE_USER).isEmpty()) {
+            Proc.run(tmp, java.util.Map.of(), 60, List.of("useradd", "--system", "--user-group", "--no-create-home",
+                    "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_USER)).assertOk();
+        }
+        sortie.runAs(SERVICE_USER);
+        sortie.startDaemon(UNIT_CAPABILITIES).assertOk();
         sortie.sortie("apps", "create", VICTIM).assertOk();
         sortie.sortie("apps", "create", HOSTILE).assertOk();
         sortie.sortie("config", "set", VICTIM, "SECRET=victim-only-4711").assertOk();
         Path victim = sortie.project(FaultsE2ETest.fixture("plain"), VICTIM, VICTIM);
-        sortie.git(victim, "push", "-q", "production", "main").assertOk();
+        victimPush = sortie.git(victim, "push", "-q", "production", "main").assertOk();
+        assertTrue(victimPush.output().contains("is live at"), "the victim went live:\n" + victimPush.output() + "\nworkers.log:\n"
+                + tail(sortie.home.resolve("run/workers.log")) + "\nserver.log:\n" + tail(sortie.home.resolve("run/server.log")));
 
         Path hostile = sortie.project(FaultsE2ETest.fixture("plain"), HOSTILE, HOSTILE);
         Path apps = sortie.home.resolve("apps");
@@ -124,10 +144,18 @@ class AppUsersE2ETest {
     @AfterAll
     static void destroy() throws Exception {
         if (sortie != null) {
-            for (String app : List.of(VICTIM, HOSTILE)) {
-                sortie.sortie("apps", "destroy", app, "--force");
+            try {
+                // as the service user without capabilities: the daemon deletes what the apps' users own, and the users
+                for (String app : List.of(VICTIM, HOSTILE)) {
+                    sortie.sortie("apps", "destroy", app, "--force").assertOk();
+                    assertTrue(RunAs.lookup(RunAs.userFor(app)).isEmpty(), "apps destroy removes the user of " + app);
+                    assertTrue(Proc.run(tmp, java.util.Map.of(), 30, List.of("getent", "group", RunAs.userFor(app))).exit() != 0,
+                            "and its group");
+                    assertTrue(!Files.exists(sortie.home.resolve("apps").resolve(app)), "and its files");
+                }
+            } finally {
+                sortie.close();
             }
-            sortie.close();
         }
     }
 
@@ -163,11 +191,62 @@ class AppUsersE2ETest {
 
         Path env = sortie.home.resolve("apps/" + VICTIM + "/env");
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "the victim's config is its user's");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
-        sortie.sortie("config", "set", VICTIM, "OTHER=1").assertOk();
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)), "the daemon's group reads it, others not");
+        assertEquals(RunAs.lookup(SERVICE_USER).orElseThrow().gid(), (int) Files.getAttribute(env, "unix:gid"));
+        sortie.sortie("config", "set", VICTIM, "OTHER=1").assertOk(); // as the service user, without capabilities
         assertEquals(victim.uid(), (int) Files.getAttribute(env, "unix:uid"), "a config change keeps the owner");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)));
+        assertTrue(sortie.sortie("config", "get", VICTIM, "OTHER").assertOk().output().contains("1"), "the service user reads the config");
+        assertTrue(sortie.sortie("logs", VICTIM).assertOk().output().length() > 0, "and the logs");
+        sortie.sortie("apps", "set", VICTIM, "keep_releases=4").assertOk(); // takes the deploy lock the app's user made
+        assertTrue(sortie.sortie("releases", VICTIM).assertOk().output().contains("live"), "and lists its releases");
         assertEquals("200", last(sortie.curl("http://" + VICTIM + ".localhost:" + sortie.nginxPort + "/").output()));
         assertEquals("200", last(sortie.curl("http://" + HOSTILE + ".localhost:" + sortie.nginxPort + "/").output()));
+    }
+
+    @Test
+    void theDaemonRunsAsItsServiceUserWithTheUnitsCapabilitiesOnly() throws Exception {
+        String pid = Files.readString(sortie.home.resolve("run/server.pid")).strip();
+        List<String> status = Files.readAllLines(Path.of("/proc", pid, "status"));
+        RunAs service = RunAs.lookup(SERVICE_USER).orElseThrow();
+        String uid = status.stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+        assertEquals(Integer.toString(service.uid()), uid.split("\\s+")[1], "not root: " + uid);
+        String eff = status.stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
+        assertEquals(0x4ebL, Long.parseUnsignedLong(eff.split("\\s+")[1], 16),
+                "net_bind_service, chown, dac_override, fowner, kill, setgid, setuid: " + eff);
+        String nginxPid = Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip();
+        String nginxCaps = Files.readAllLines(Path.of("/proc", nginxPid, "status")).stream().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
+        assertEquals(1L << 10, Long.parseUnsignedLong(nginxCaps.split("\\s+")[1], 16),
+                "the daemon started nginx with net_bind_service alone: " + nginxCaps);
+        Path apps = sortie.home.resolve("apps");
+        for (String app : List.of(VICTIM, HOSTILE)) {
+            Path dir = apps.resolve(app);
+            assertEquals(RunAs.lookup(RunAs.userFor(app)).orElseThrow().uid(), (int) Files.getAttribute(dir, "unix:uid"));
+            assertEquals(service.gid(), (int) Files.getAttribute(dir, "unix:gid"), "the app's files are in the daemon's group");
+            assertEquals(02770, (int) Files.getAttribute(dir, "unix:mode") & 07777, "setgid, nothing for others");
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it stops the daemon, and starts it again for the destroys
+    void aCommandWithoutTheRightsDoesNotStartACrippledDaemon() throws Exception {
+        sortie.sortie("server", "stop").assertOk();
+        Proc.Result deploy = sortie.sortie("deploy", VICTIM);
+        assertEquals(1, deploy.exit(), deploy.output());
+        assertTrue(deploy.output().contains("the sortie server is not running, and this command cannot start it")
+                && deploy.output().contains("sudo systemctl start sortie"), deploy.output());
+        String status = sortie.sortie("server", "status").output();
+        assertTrue(status.contains("server: not running"), "no daemon was started:\n" + status);
+        sortie.startDaemon(UNIT_CAPABILITIES).assertOk();
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
     }
 
     static String last(String out) {

@@ -1,6 +1,7 @@
 package dev.sortie.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sortie.testing.Proc;
@@ -76,8 +77,10 @@ class BotsE2ETest {
         Proc.Result push = sortie.commitAndPush(project, "a release the smoke test rejects");
         String out = push.output();
         assertTrue(out.contains("check message    1 run: 0 ok, 1 failed, 0 errors"), out);
-        assertTrue(out.contains("=====> smoky deploy FAILED at run_bots: smoke bots failed: 1 of 1 bot did not reach done: bot 1: error:"
-                + " the tree did not succeed (check message: the body does not contain \"first release\" (body: second release))"), out);
+        assertTrue(out.contains("=====> smoky deploy FAILED at run_bots: smoke bots failed: 1 of 1 bot did not reach done: bot 1:"
+                + " check message: the body does not contain \"first release\" (body: second release)"), out);
+        assertEquals(2, out.split("the body does not contain", -1).length - 1, "once in the step's line, once in the push's last: " + out);
+        assertFalse(out.contains("did not succeed"), out);
         assertTrue(out.contains("is still serving."), out);
         assertTrue(out.contains(".bots.log"), "points at the bots' log: " + out);
         assertEquals("first release\n\n200", sortie.curl(sortie.url("smoky")).output(), "the previous release still serves");
@@ -140,11 +143,29 @@ class BotsE2ETest {
                 "--junit", junit.toString(), "--log", tmp.resolve("fail.log").toString());
         assertEquals(1, fail.exit(), fail.output());
         assertTrue(fail.output().contains("-----> FAILED: 1 of 1 bot did not reach done"), fail.output());
-        assertTrue(Files.readString(junit).contains("<failure message=\"error: the tree did not succeed (check message:"),
+        assertTrue(Files.readString(junit).contains("<failure message=\"check message: the body does not contain"),
                 Files.readString(junit));
 
         Proc.Result typo = sortie.sortie("bots", "test", "--tree", tmp.resolve("pass.yml").toString(), "--target", "hello.localhost");
         assertEquals(3, typo.exit(), typo.output());
         assertTrue(typo.output().contains("--target should be an http(s) URL like http://hello.localhost:8480, got hello.localhost"), typo.output());
+    }
+
+    @Test
+    @Order(5)
+    void aThresholdInSortieYmlFailsTheSmokeStepAndThePreviousReleaseKeepsServing() throws Exception {
+        Path yml = project.resolve("sortie.yml");
+        Files.writeString(yml, Files.readString(yml).replace("bots:\n  tree: Smoke\n  count: 3\n",
+                "bots:\n  tree: Smoke\n  count: 3\n  thresholds: [\"readMessage: count > 5\", \"all: error_rate < 1%\"]\n"));
+        Files.writeString(project.resolve("message.txt"), "third release, with a budget\n");
+        Proc.Result push = sortie.commitAndPush(project, "a smoke budget three bots cannot meet");
+        String out = push.output();
+        assertTrue(out.contains("all 3 bots reached done"), "the bots pass; only the threshold fails: " + out);
+        assertTrue(out.matches("(?s).*remote:  +FAILED readMessage: count > 5 \\(measured 3\\).*"), out);
+        assertTrue(out.matches("(?s).*remote:  +ok +all: error_rate < 1% \\(measured 0.00%\\).*"), out);
+        assertTrue(out.contains("=====> smoky deploy FAILED at run_bots: smoke bots failed: all 3 bots reached done; 1 of 2 thresholds failed:"
+                + " 'readMessage: count > 5' measured 3"), out);
+        assertTrue(out.contains("is still serving."), out);
+        assertEquals("third release\n\n200", sortie.curl(sortie.url("smoky")).output(), "the previous release still serves");
     }
 }

@@ -23,6 +23,9 @@ final class InstalledSortie implements AutoCloseable {
     final Path work;
     final int nginxPort;
     private final Map<String, String> env = new HashMap<>();
+    /** What goes before every command's argv: empty, or setpriv to run it as another user (see {@link #runAs}). */
+    private List<String> prefix = List.of();
+    private String user;
 
     InstalledSortie(Path tmp) throws IOException, InterruptedException {
         Requirements.git();
@@ -54,15 +57,34 @@ final class InstalledSortie implements AutoCloseable {
         return installed;
     }
 
+    /**
+     * From now on every command runs as {@code user} with its groups and no capabilities, as a person runs them with
+     * {@code sudo -u sortie} or over SSH; the home and the work dir become the user's, as /var/lib/sortie is sortie's.
+     */
+    void runAs(String user) throws IOException, InterruptedException {
+        Proc.run(work, Map.of(), 60, List.of("chown", "-R", user + ":" + user, home.toString(), work.toString())).assertOk();
+        this.user = user;
+        this.prefix = List.of("setpriv", "--reuid", user, "--regid", user, "--init-groups", "--");
+        env.put("HOME", work.toString());
+    }
+
+    /** Starts the daemon as the {@link #runAs} user with these capabilities in its ambient set, as sortie.service does. */
+    Proc.Result startDaemon(List<String> capabilities) throws IOException, InterruptedException {
+        String caps = String.join(",", capabilities.stream().map(c -> "+" + c).toList());
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid", user, "--regid", user, "--init-groups",
+                "--inh-caps", caps, "--ambient-caps", caps, "--", bin().toString(), "server", "start"));
+        return Proc.run(work, env, 300, argv);
+    }
+
     Proc.Result sortie(String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(prefix);
         argv.add(bin().toString());
         argv.addAll(List.of(args));
         return Proc.run(work, env, 300, argv);
     }
 
     Proc.Result git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(prefix);
         argv.add("git");
         argv.addAll(List.of(args));
         return Proc.run(dir, env, 300, argv);
@@ -74,6 +96,9 @@ final class InstalledSortie implements AutoCloseable {
         dev.sortie.steps.DirTree.copy(source, dir);
         for (Path extra : extraFiles) {
             Files.copy(extra, dir.resolve(extra.getFileName().toString()));
+        }
+        if (user != null) {
+            Proc.run(work, Map.of(), 60, List.of("chown", "-R", user + ":" + user, dir.toString())).assertOk();
         }
         git(dir, "init", "-q", "-b", "main").assertOk();
         git(dir, "add", "-A").assertOk();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sortie.testing.Await;
 import dev.sortie.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,6 +256,37 @@ class PushDeployE2ETest {
         String after = sortie.sortie("ps").assertOk().output();
         assertEquals(pidOf(before, "plain"), pidOf(after, "plain"), "adopted, not restarted:\n" + before + after);
         assertEquals("third release\n\n200", sortie.curl(sortie.url("plain")).output());
+    }
+
+    @Test
+    @Order(12)
+    void afterARebootTheNextDaemonStartsWhatWasLiveAndTheManagedNginx() throws Exception {
+        // a reboot, as far as Sortie can tell: the daemon, every app instance and the whole nginx are gone at once
+        long daemon = Long.parseLong(Files.readString(sortie.home.resolve("run/server.pid")).strip());
+        long instance = Long.parseLong(pidOf(sortie.sortie("ps").assertOk().output(), "plain"));
+        long master = Long.parseLong(Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip());
+        List<ProcessHandle> gone = new java.util.ArrayList<>();
+        for (long pid : List.of(daemon, instance, master)) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                gone.add(h);
+                h.descendants().forEach(gone::add);
+            });
+        }
+        gone.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : gone) {
+            Await.until("pid " + h.pid() + " is gone", () -> !h.isAlive());
+        }
+        assertFalse(sortie.curl(sortie.url("plain")).output().endsWith("200"), "nothing serves");
+
+        sortie.sortie("server", "start").assertOk();
+        Await.until("the live release serves again", () -> {
+            try {
+                return sortie.curl(sortie.url("plain")).output().equals("third release\n\n200");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(Files.readString(sortie.home.resolve("run/server.log")).contains("started the managed nginx, which was not running"));
     }
 
     private static String pidOf(String ps, String app) {

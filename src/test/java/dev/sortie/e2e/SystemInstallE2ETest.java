@@ -55,6 +55,18 @@ class SystemInstallE2ETest {
         return Proc.run(launcher.getParent(), env, 120, argv);
     }
 
+    /** The unit's capabilities: to bind 80 and 443, and what keeps apps apart (Privileges.APP_USERS, which AppUsersE2ETest grants). */
+    static java.util.Set<String> unitCapabilities() {
+        java.util.Set<String> caps = new java.util.TreeSet<>(List.of("CAP_NET_BIND_SERVICE"));
+        dev.sortie.exec.Privileges.APP_USERS.forEach(c -> caps.add("CAP_" + c.toUpperCase(java.util.Locale.ROOT)));
+        return caps;
+    }
+
+    static java.util.Set<String> capabilitiesOf(List<String> unitLines, String key) {
+        String line = unitLines.stream().filter(l -> l.startsWith(key + "=")).findFirst().orElseThrow(() -> new AssertionError(key + " missing"));
+        return new java.util.TreeSet<>(List.of(line.substring(key.length() + 1).split(" ")));
+    }
+
     /** What {@code systemd-analyze verify} says about a unit file: exit code and everything it printed. */
     private Proc.Result verify(Path unit) throws IOException, InterruptedException {
         return Proc.run(tmp, Map.of(), 60, List.of(Requirements.program("systemd-analyze", "systemd"), "verify", unit.toString()));
@@ -94,16 +106,19 @@ class SystemInstallE2ETest {
         // the server's config: every address, the standard ports
         ServerConfig.Nginx nginx = ConfigLoader.loadServer(home.resolve("sortie.yml")).nginx();
         assertEquals(new ServerConfig.Nginx("0.0.0.0", 80, Requirements.nginx(), "managed", null, 443), nginx);
+        assertTrue(ConfigLoader.loadServer(home.resolve("sortie.yml")).appUsers(), "a server keeps its apps apart");
 
         // the unit
         String text = Files.readString(unit);
         assertFalse(text.contains("{{"), text);
         List<String> lines = text.lines().toList();
         for (String line : List.of("User=sortie", "Group=sortie", "Environment=SORTIE_HOME=" + home, "Restart=on-failure",
-                "KillMode=process", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "NoNewPrivileges=yes", "ProtectSystem=full",
+                "KillMode=process", "NoNewPrivileges=yes", "ProtectSystem=true",
                 "PrivateTmp=no", "StandardOutput=append:" + home + "/run/server.log", "WantedBy=multi-user.target")) {
             assertTrue(lines.contains(line), line + " missing from the unit:\n" + text);
         }
+        assertEquals(unitCapabilities(), capabilitiesOf(lines, "AmbientCapabilities"), "what the daemon needs, and no more");
+        assertEquals(unitCapabilities(), capabilitiesOf(lines, "CapabilityBoundingSet"));
         String execStart = lines.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length());
         assertTrue(execStart.endsWith(" -cp " + jar + " dev.sortie.cli.Launcher server run"), execStart);
         Proc.Result verified = verify(unit);

@@ -22,11 +22,20 @@ class NginxCommandsTest {
 
     @Test
     void start() {
-        Command c = nginx.start();
+        Command c = nginx.start(false, false);
         assertEquals(List.of("nginx", "-p", "/srv/sortie/nginx/", "-c", "/srv/sortie/nginx/nginx.conf",
                 "-e", "/srv/sortie/nginx/logs/error.log"), c.argv());
         assertEquals(prefix, c.workDir());
         assertEquals(Map.of(), c.env());
+    }
+
+    @Test
+    void underTheSystemInstallsDaemonNginxKeepsOnlyTheCapabilityToBindLowPorts() {
+        Command c = nginx.start(true, true);
+        assertEquals(List.of("setpriv", "--inh-caps=-all,+net_bind_service", "--ambient-caps=-all,+net_bind_service", "--",
+                "nginx", "-p", "/srv/sortie/nginx/", "-c", "/srv/sortie/nginx/nginx.conf", "-e", "/srv/sortie/nginx/logs/error.log"), c.argv());
+        assertEquals(List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--"), nginx.start(true, false).argv().subList(0, 4),
+                "a daemon without the capability to bind low ports gives nginx none");
     }
 
     @Test

@@ -10,11 +10,11 @@ import dev.sortie.bots.report.Resources;
 import dev.sortie.bots.report.RunDir;
 import dev.sortie.bots.report.RunSettings;
 import dev.sortie.bots.run.BotManager;
+import dev.sortie.bots.run.LoadedTree;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.RunSpec;
 import dev.sortie.bots.run.RunStatus;
 import dev.sortie.bots.run.TreeSource;
-import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,7 +97,12 @@ public final class ControlServer implements AutoCloseable {
 
     /** @param logDir where each run's {@code bot_run.log} goes */
     public ControlServer(BotManager manager, TreeSource trees, InetSocketAddress bind, Path logDir) {
-        this(manager, trees, bind, logDir, new IntegrationCallback(Duration.ofSeconds(1), System.err), System.err);
+        this(manager, trees, bind, logDir, Set.of());
+    }
+
+    /** @param callbackHosts hosts besides loopback an integration run's callback_url may name */
+    public ControlServer(BotManager manager, TreeSource trees, InetSocketAddress bind, Path logDir, Set<String> callbackHosts) {
+        this(manager, trees, bind, logDir, new IntegrationCallback(Duration.ofSeconds(1), System.err, callbackHosts), System.err);
     }
 
     ControlServer(BotManager manager, TreeSource trees, InetSocketAddress bind, Path logDir, IntegrationCallback callbacks,
@@ -202,14 +207,18 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private Reply start(StartRequest request) {
+        String refused = request.callbackUrl() == null ? null : callbacks.refusal(request.callbackUrl());
+        if (refused != null) {
+            throw new ControlError(400, refused);
+        }
         var now = manager.describe();
         if (now.status().equals("running") || now.status().equals("terminating")) {
             throw new ControlError(409, "a run of " + now.tree() + " is " + now.status() + "; "
                     + (now.status().equals("running") ? "stop it first (DELETE /stop)" : "wait until it has finished (GET /status)"));
         }
-        Node tree;
+        LoadedTree tree;
         try {
-            tree = trees.load(request.tree());
+            tree = trees.open(request.tree());
         } catch (TreeException e) {
             throw new ControlError(400, e.describe());
         } catch (IOException e) {

@@ -10,13 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * POSTs an integration run's result to its {@code callback_url} as
  * {@code {"id": ..., "result": "ok" | "error", "reason": ...}}, on its own virtual thread so the
  * run never waits for the receiver. Connection trouble and 5xx/429 answers are retried with
- * backoff; what finally fails is written to stderr.
+ * backoff; what finally fails is written to stderr. Only loopback hosts are called back, unless
+ * {@code bots serve --allow-callback-host HOST} names more: the API must not be a way to make
+ * this machine POST anywhere.
  */
 final class IntegrationCallback {
 
@@ -31,10 +36,34 @@ final class IntegrationCallback {
             .build();
     private final Duration firstBackoff;
     private final PrintStream warnings;
+    private final Set<String> allowedHosts;
 
     IntegrationCallback(Duration firstBackoff, PrintStream warnings) {
+        this(firstBackoff, warnings, Set.of());
+    }
+
+    /** @param allowedHosts hosts besides loopback that results may be POSTed to (compared without case) */
+    IntegrationCallback(Duration firstBackoff, PrintStream warnings, Set<String> allowedHosts) {
         this.firstBackoff = firstBackoff;
         this.warnings = warnings;
+        this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Why a callback URL is refused; null if it may be called. */
+    String refusal(URI url) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+        if (loopback(host) || allowedHosts.contains(host) || allowedHosts.contains(host.replaceAll("^\\[|]$", ""))) {
+            return null;
+        }
+        return "callback_url: " + url + " is not on this machine (loopback), and only loopback is called back unless"
+                + " sortie bots serve --allow-callback-host " + host.replaceAll("^\\[|]$", "") + " allows that host";
+    }
+
+    /** localhost, *.localhost, 127.0.0.0/8 and ::1, as written: no name is looked up. */
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
+        return h.equals("localhost") || h.endsWith(".localhost") || h.matches("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}")
+                || h.matches("(0{0,4}:){2,7}0{0,3}1") || h.equals("::1");
     }
 
     /** The JSON the receiver gets. */

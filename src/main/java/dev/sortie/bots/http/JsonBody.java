@@ -134,6 +134,22 @@ final class JsonBody {
         return d.compareTo(LONGEST) > 0 ? wrong(key, expected, v) : d;
     }
 
+    /** A list of non-blank strings; null if absent. */
+    List<String> strings(String key, String example) {
+        JsonNode v = given(key, false);
+        if (v == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; v.isArray() && i < v.size(); i++) {
+            if (!v.get(i).isTextual() || v.get(i).asText().isBlank()) {
+                return wrong(key, "a list of strings like " + example, v);
+            }
+            out.add(v.get(i).asText());
+        }
+        return v.isArray() ? out : wrong(key, "a list of strings like " + example, v);
+    }
+
     /** true or false; null if absent. */
     Boolean bool(String key) {
         JsonNode v = given(key, false);

@@ -1,5 +1,6 @@
 package dev.sortie.bots.http;
 
+import dev.sortie.bots.run.LoadedTree;
 import dev.sortie.bots.run.TreeSource;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
@@ -43,7 +44,7 @@ public final class TreeLoader implements TreeSource {
         this(base, botsDir, workDir, false);
     }
 
-    /** @param confined refuse tree paths outside {@code base} (for trees named over the HTTP API) */
+    /** @param confined refuse tree paths outside {@code base}, also through symlinks (for trees named over the HTTP API) */
     public TreeLoader(Path base, Path botsDir, Path workDir, boolean confined) {
         this.base = base;
         this.botsDir = botsDir;
@@ -53,19 +54,46 @@ public final class TreeLoader implements TreeSource {
 
     @Override
     public Node load(String tree) throws TreeException, IOException {
+        return open(tree).tree();
+    }
+
+    @Override
+    public LoadedTree open(String tree) throws TreeException, IOException {
         if (tree == null || tree.isBlank()) {
             throw new TreeException("no tree named: give a YAML file, a Java file or directory, or a class name", List.of());
         }
         Path path = base.resolve(tree);
-        if (confined && !path.toAbsolutePath().normalize().startsWith(base.toAbsolutePath().normalize())) {
-            throw new TreeException("no tree " + tree + ": trees must be inside " + base.toAbsolutePath().normalize(), List.of());
+        if (confined) {
+            inside(tree, path);
         }
         if (tree.endsWith(".yml") || tree.endsWith(".yaml")) {
             if (!Files.isRegularFile(path)) {
                 throw new TreeException("no tree file " + tree + " (looked in " + base.toAbsolutePath().normalize() + ")", List.of());
             }
-            return YamlTree.load(path);
+            return YamlTree.loadFile(path);
         }
+        return new LoadedTree(javaTree(tree, path), List.of());
+    }
+
+    /**
+     * A confined loader reads nothing outside its base: not by {@code ..}, and not through a
+     * symlink, so the path is checked as written and again once every link is resolved.
+     */
+    private void inside(String tree, Path path) throws TreeException, IOException {
+        Path root = base.toAbsolutePath().normalize();
+        if (!path.toAbsolutePath().normalize().startsWith(root)) {
+            throw new TreeException("no tree " + tree + ": trees must be inside " + root, List.of());
+        }
+        if (Files.exists(path)) {
+            Path real = path.toRealPath();
+            Path realRoot = root.toRealPath();
+            if (!real.startsWith(realRoot)) {
+                throw new TreeException("no tree " + tree + ": it is a link to " + real + ", and trees must be inside " + root, List.of());
+            }
+        }
+    }
+
+    private Node javaTree(String tree, Path path) throws TreeException, IOException {
         if (tree.endsWith(".java")) {
             if (!Files.isRegularFile(path)) {
                 throw new TreeException("no tree file " + tree + " (looked in " + base.toAbsolutePath().normalize() + ")", List.of());
@@ -83,6 +111,9 @@ public final class TreeLoader implements TreeSource {
             throw new TreeException("no tree " + tree + ": there is no " + base.relativize(botsDir) + " directory to find the class " + tree + " in",
                     List.of());
         }
+        if (confined) {
+            inside(tree, botsDir);
+        }
         return pick(compile(botsDir, true), tree, tree);
     }
 
@@ -91,6 +122,15 @@ public final class TreeLoader implements TreeSource {
         List<Path> sources;
         try (Stream<Path> files = recursive ? Files.walk(dir) : Files.list(dir)) {
             sources = files.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)).sorted().toList();
+        }
+        if (confined) {
+            Path realRoot = base.toAbsolutePath().normalize().toRealPath();
+            for (Path source : sources) {
+                if (!source.toRealPath().startsWith(realRoot)) {
+                    throw new TreeException("no tree from " + dir + ": " + source + " is a link to " + source.toRealPath()
+                            + ", and trees must be inside " + base.toAbsolutePath().normalize(), List.of());
+                }
+            }
         }
         if (sources.isEmpty()) {
             throw new TreeException("no .java files in " + dir, List.of());

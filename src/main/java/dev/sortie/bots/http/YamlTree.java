@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sortie.bots.run.LoadedTree;
+import dev.sortie.bots.run.Threshold;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.bots.tree.Trees;
@@ -23,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a tree from YAML. Every mistake is reported with its key path, all at once:
@@ -48,26 +52,106 @@ public final class YamlTree {
     }
 
     public static Node load(Path path) throws TreeException, IOException {
-        return parse(path.getFileName().toString(), Files.readString(path, StandardCharsets.UTF_8));
+        return loadFile(path).tree();
+    }
+
+    /** The tree and the thresholds of a YAML file. */
+    public static LoadedTree loadFile(Path path) throws TreeException, IOException {
+        return parseFile(path.getFileName().toString(), Files.readString(path, StandardCharsets.UTF_8));
     }
 
     /** Parses YAML text; {@code file} names it in messages. */
     public static Node parse(String file, String yaml) throws TreeException {
+        return parseFile(file, yaml).tree();
+    }
+
+    /** Parses YAML text into its tree and its {@code thresholds:}; {@code file} names it in messages. */
+    public static LoadedTree parseFile(String file, String yaml) throws TreeException {
         JsonNode doc;
         try {
             doc = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw new TreeException(file + " is not valid YAML", List.of(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-                    + ": " + e.getOriginalMessage()));
+            String where = file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr());
+            List<String> details = new ArrayList<>(List.of(where + ": " + e.getOriginalMessage()));
+            String hint = at == null ? null : quoteHint(yaml, at.getLineNr());
+            if (hint != null) {
+                details.add(hint);
+            }
+            throw new TreeException(file + " is not valid YAML", details);
         }
         YamlTree reader = new YamlTree(file);
         Node tree = reader.document(doc);
+        List<Threshold> thresholds = doc != null && doc.isObject() && doc.has("thresholds") ? reader.thresholds(doc.get("thresholds")) : List.of();
         if (!reader.problems.isEmpty()) {
             int n = reader.problems.size();
             throw new TreeException(file + " has " + n + (n == 1 ? " mistake" : " mistakes"), reader.problems);
         }
-        return tree;
+        return new LoadedTree(tree, thresholds);
+    }
+
+    private static final Pattern UNQUOTED_PATH_KEY = Pattern.compile("[{,]\\s*(\\$[^\"',{}:]*\\[[^:{}]*?)\\s*:");
+
+    /**
+     * In a {...} map, [ and ] end a plain key, so {$.a[0].b: James} breaks the YAML parser with a
+     * message about flow sequences; the fix is to quote the key.
+     */
+    static String quoteHint(String yaml, int lineNr) {
+        List<String> lines = yaml.lines().toList();
+        for (int i = Math.max(0, lineNr - 2); i < Math.min(lines.size(), lineNr + 1); i++) {
+            Matcher m = UNQUOTED_PATH_KEY.matcher(lines.get(i));
+            if (m.find()) {
+                String key = m.group(1).strip();
+                return "hint: line " + (i + 1) + " has the JSON path " + key + " as a key inside {...}, where [ ] are YAML syntax;"
+                        + " quote it: \"" + key + "\": ..., or write the map on its own lines (key: value)";
+            }
+        }
+        return null;
+    }
+
+    /** {@code thresholds:}: a list of threshold texts, or of {threshold: TEXT, abort_on_fail: true}. */
+    private List<Threshold> thresholds(JsonNode v) {
+        if (!v.isArray()) {
+            problem("thresholds", "expected a list like [\"all: p99 < 200ms\", \"all: error_rate < 1%\"], got " + kind(v));
+            return List.of();
+        }
+        List<Threshold> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            String at = "thresholds[" + i + "]";
+            JsonNode t = v.get(i);
+            String text;
+            boolean abort = false;
+            if (t.isObject()) {
+                if (!fields(t, at, Set.of("threshold", "abort_on_fail"), Set.of("threshold"))) {
+                    continue;
+                }
+                text = t.get("threshold").isTextual() ? t.get("threshold").asText() : null;
+                if (text == null) {
+                    problem(join(at, "threshold"), "expected text like \"all: p99 < 200ms\", got " + kind(t.get("threshold")));
+                    continue;
+                }
+                if (t.has("abort_on_fail")) {
+                    if (!t.get("abort_on_fail").isBoolean()) {
+                        problem(join(at, "abort_on_fail"), "expected true or false, got " + kind(t.get("abort_on_fail")));
+                        continue;
+                    }
+                    abort = t.get("abort_on_fail").asBoolean();
+                }
+            } else if (t.isTextual()) {
+                text = t.asText();
+            } else {
+                problem(at, "expected a threshold like \"all: p99 < 200ms\" or {threshold: ..., abort_on_fail: true}, got " + kind(t));
+                continue;
+            }
+            try {
+                Threshold parsed = Threshold.parse(text);
+                out.add(abort && !parsed.abortOnFail() ? new Threshold(parsed.text(), parsed.action(), parsed.metric(),
+                        parsed.comparison(), parsed.limit(), true) : parsed);
+            } catch (IllegalArgumentException e) {
+                problem(at, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private Node document(JsonNode doc) {
@@ -79,7 +163,7 @@ public final class YamlTree {
             problem("", "expected a map with a tree: key");
             return null;
         }
-        keys(doc, "", Set.of("tree", "description"));
+        keys(doc, "", Set.of("tree", "description", "thresholds"));
         if (!doc.has("tree")) {
             problem("", "missing key tree (the root node)");
             return null;

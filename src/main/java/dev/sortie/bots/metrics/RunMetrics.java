@@ -35,6 +35,7 @@ public final class RunMetrics implements TreeRunner.Listener, AutoCloseable {
     private final LongSupplier botCount;
     private final ActionSink[] actionSinks;
     private final List<MetricsSink> sinks;
+    private final LongAdder droppedArrivals;
     private final LongSupplier clockMillis;
     private final Thread ticker;
     /** The ticker's state: where the current interval started and the counts at that point. */
@@ -46,19 +47,30 @@ public final class RunMetrics implements TreeRunner.Listener, AutoCloseable {
 
     /** @param log where to write a line per action; null for none */
     public RunMetrics(LongSupplier botCount, BotRunLog log) {
-        this(botCount, log == null ? List.of() : List.of(log), System::currentTimeMillis, log == null ? null : INTERVAL);
+        this(botCount, log, false);
+    }
+
+    /** @param arrivals an open-model run, which counts dropped arrivals */
+    public RunMetrics(LongSupplier botCount, BotRunLog log, boolean arrivals) {
+        this(botCount, log == null ? List.of() : List.of(log), arrivals, System::currentTimeMillis, log == null ? null : INTERVAL);
     }
 
     /** Metrics that feed the sinks (in this order); with any sink, a ticker thread delivers an interval a second. */
     public static RunMetrics feeding(LongSupplier botCount, List<? extends MetricsSink> sinks) {
-        return new RunMetrics(botCount, sinks, System::currentTimeMillis, sinks.isEmpty() ? null : INTERVAL);
+        return feeding(botCount, sinks, false);
+    }
+
+    /** @param arrivals an open-model run, which counts dropped arrivals */
+    public static RunMetrics feeding(LongSupplier botCount, List<? extends MetricsSink> sinks, boolean arrivals) {
+        return new RunMetrics(botCount, sinks, arrivals, System::currentTimeMillis, sinks.isEmpty() ? null : INTERVAL);
     }
 
     /** @param every how often intervals are delivered; null for only when {@link #deliverInterval()} is called (tests) */
-    RunMetrics(LongSupplier botCount, List<? extends MetricsSink> sinks, LongSupplier clockMillis, Duration every) {
+    RunMetrics(LongSupplier botCount, List<? extends MetricsSink> sinks, boolean arrivals, LongSupplier clockMillis, Duration every) {
         this.botCount = botCount;
         this.sinks = List.copyOf(sinks);
         this.actionSinks = sinks.stream().filter(ActionSink.class::isInstance).map(ActionSink.class::cast).toArray(ActionSink[]::new);
+        this.droppedArrivals = arrivals ? new LongAdder() : null;
         this.clockMillis = clockMillis;
         this.intervalStart = clockMillis.getAsLong();
         this.ticker = every == null ? null : Thread.ofPlatform().daemon().name("bot-metrics-interval").start(() -> tick(every.toMillis()));
@@ -81,11 +93,17 @@ public final class RunMetrics implements TreeRunner.Listener, AutoCloseable {
         totalErrors.increment();
     }
 
+    /** An open-model arrival was not started: --max-bots bots were running. */
+    public void arrivalDropped() {
+        droppedArrivals.increment();
+    }
+
     public MetricsSnapshot snapshot() {
         Map<String, ActionSnapshot> out = new LinkedHashMap<>();
         actions.entrySet().stream().sorted(Comparator.comparingInt(e -> e.getValue().order))
                 .forEach(e -> out.put(e.getKey(), e.getValue().snapshot()));
-        return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out);
+        return new MetricsSnapshot(botCount.getAsLong(), totalErrors.sum(), runs.sum(), out,
+                droppedArrivals == null ? null : droppedArrivals.sum());
     }
 
     /** Action runs so far (cheap: for live progress). */

@@ -5,7 +5,6 @@ import dev.sortie.bots.metrics.MetricsSink;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.Node;
-import dev.sortie.bots.tree.Outcome;
 import dev.sortie.bots.tree.Trees;
 import dev.sortie.config.Durations;
 import java.io.IOException;
@@ -64,23 +63,13 @@ public final class BotManager implements AutoCloseable {
     }
 
     /**
-     * The integration wrapper: {@code sequence(select(tree, error), done)}, with the per-bot
-     * timeout around the tree, so every bot ends with done or an error saying what went wrong.
+     * The integration wrapper: {@code sequence(tree, done)}, with the per-bot timeout around the
+     * tree, so a bot that does not reach done ends its one pass failed; the run says why, from the
+     * bot's last problem (which action, and what it said) or its timeout.
      */
     static Node integration(Node tree, Duration botTimeout) {
         Node bounded = botTimeout == null || botTimeout.isZero() ? tree : Trees.timeout(tree, botTimeout);
-        String within = botTimeout == null || botTimeout.isZero() ? "" : " within " + human(botTimeout);
-        return Trees.sequence(
-                Trees.select(bounded, Trees.action("error", ctx -> Outcome.error(failure(ctx.lastProblem(), within)))),
-                Trees.done());
-    }
-
-    /** Why a bot did not reach done: its last problem; the time limit only when that is what stopped it. */
-    static String failure(String lastProblem, String within) {
-        if (lastProblem == null) {
-            return "the tree did not succeed" + within;
-        }
-        return "the tree did not succeed" + (lastProblem.contains("timed out") ? within : "") + " (" + lastProblem + ")";
+        return Trees.sequence(bounded, Trees.done());
     }
 
     /** 30s, 1.5s, 250ms: how durations read in messages. */
@@ -93,7 +82,7 @@ public final class BotManager implements AutoCloseable {
     }
 
     public synchronized RunStatus describe() {
-        return run == null ? new RunStatus("idle", null, null, null, null, null, null, null, null, null, null, null) : run.describe();
+        return run == null ? RunStatus.idle() : run.describe();
     }
 
     /** The current (or last) run's metrics; empty when nothing has run. */
@@ -105,7 +94,7 @@ public final class BotManager implements AutoCloseable {
         return run == null ? null : run.metrics();
     }
 
-    /** Adds n bots to the running run (started at the ramp rate). */
+    /** Adds n bots to the running run (started at the ramp rate); not for stages or the open model. */
     public synchronized int addBots(int n) {
         return running("add bots").add(n);
     }
@@ -115,7 +104,10 @@ public final class BotManager implements AutoCloseable {
         return running("remove bots").remove(n, atOnce);
     }
 
-    /** Changes the ramp rate and/or duration of the running run (nulls leave a setting as it is). */
+    /**
+     * Changes the ramp rate and/or duration of the running run (nulls leave a setting as it is); in
+     * the open model the rate is the arrival rate, constant from now on.
+     */
     public synchronized void updateSettings(Double rate, Duration duration) {
         running("change settings").update(rate, duration);
     }

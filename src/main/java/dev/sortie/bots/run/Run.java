@@ -2,6 +2,7 @@ package dev.sortie.bots.run;
 
 import dev.sortie.bots.metrics.BotRunLog;
 import dev.sortie.bots.metrics.MetricsSink;
+import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Cursor;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,13 +24,16 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * One run of a bot army: a spawner that keeps the wanted number of bots alive at the ramp rate,
- * the bots themselves (one virtual thread each), and the end of the run.
+ * One run of a bot army: a spawner that keeps the wanted number of bots alive at the ramp rate
+ * (or follows the stages, or starts a bot per arrival), the bots themselves (one virtual thread
+ * each), the thresholds, and the end of the run.
  */
 final class Run {
 
     private static final long REPLACE_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long GRACE_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final long CHECK_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long TICK_NANOS = Duration.ofMillis(100).toNanos();
     private static final int MAX_FAILURES_LISTED = 1000;
     /** After the grace period, how long interrupted bots get before the run ends without them. */
     private static final long ABANDON_NANOS = Duration.ofSeconds(5).toNanos();
@@ -38,6 +43,7 @@ final class Run {
     private final BotRunLog log;
     private final Consumer<RunResult> onEnd;
     private final RunMetrics metrics;
+    private final RunListener listener;
     private final TreeRunner runner;
     private final ConcurrentHashMap<Long, Bot> bots = new ConcurrentHashMap<>();
     private final AtomicLong lastId = new AtomicLong();
@@ -45,12 +51,16 @@ final class Run {
     private final AtomicInteger slots = new AtomicInteger();
     private final LongAdder done = new LongAdder();
     private final LongAdder errors = new LongAdder();
-    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final LongAdder dropped = new LongAdder();
+    private final List<BotFailure> failures = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<RunResult> ended = new CompletableFuture<>();
     private final long startedAt = System.nanoTime();
     private final AtomicInteger wanted = new AtomicInteger();
+    private final ArrivalScheduler arrivals;
+    private final int maxBots;
     private volatile long endedAt;
     private volatile double rate;
+    private volatile Double newArrivalRate;
     private volatile long endsAt;
     private volatile BotManager.Status status = BotManager.Status.RUNNING;
     private volatile String stopReason;
@@ -65,15 +75,34 @@ final class Run {
         this.tree = tree;
         this.log = log;
         this.onEnd = onEnd;
+        boolean open = spec.load() instanceof RunSpec.Load.Arrivals;
         List<MetricsSink> all = new ArrayList<>(sinks);
         if (log != null) {
             all.add(0, log);
         }
-        this.metrics = RunMetrics.feeding(alive::get, all);
-        this.runner = new TreeRunner(metrics);
-        this.wanted.set(spec.bots());
+        this.metrics = RunMetrics.feeding(alive::get, all, open);
+        this.listener = new RunListener(metrics, spec.mode() == RunSpec.Mode.INTEGRATION,
+                Thresholds.needTotals(spec.thresholds()) ? new LatencyTotals() : null, open);
+        this.runner = new TreeRunner(listener);
         this.rate = spec.rate();
-        Duration limit = spec.mode() == RunSpec.Mode.LOAD ? spec.duration() : spec.runTimeout();
+        Duration limit = spec.mode() == RunSpec.Mode.INTEGRATION ? spec.runTimeout() : spec.duration();
+        switch (spec.load()) {
+            case RunSpec.Load.Arrivals a -> {
+                this.arrivals = new ArrivalScheduler(a.schedule(), System::nanoTime);
+                this.maxBots = a.maxBots();
+                limit = limit == null ? a.schedule().length() : limit; // stages end with their last; a constant rate when stopped
+            }
+            case RunSpec.Load.BotStages s -> {
+                this.arrivals = null;
+                this.maxBots = 0;
+                limit = limit == null ? s.stages().total() : limit;
+            }
+            case RunSpec.Load.Steady s -> {
+                this.arrivals = null;
+                this.maxBots = 0;
+                this.wanted.set(spec.bots());
+            }
+        }
         this.endsAt = endFor(limit);
     }
 
@@ -104,11 +133,17 @@ final class Run {
         static final int AT_ONCE = 2;
 
         final long slot;
+        /** Open model: the bot runs the tree once, and its latency counts from when it was due. */
+        final boolean once;
+        final long dueAt;
         final AtomicInteger stop = new AtomicInteger(RUNNING);
         volatile Thread thread;
+        volatile long botId;
 
-        Bot(long slot) {
+        Bot(long slot, boolean once, long dueAt) {
             this.slot = slot;
+            this.once = once;
+            this.dueAt = dueAt;
         }
 
         boolean stopping() {
@@ -150,28 +185,35 @@ final class Run {
             try {
                 while (!stopping()) {
                     long id = lastId.incrementAndGet();
+                    botId = id;
                     BotContext ctx = new BotContext(id, spec.target());
                     SplittableRandom random = new SplittableRandom(id * 0x9E3779B97F4A7C15L);
+                    long began = System.nanoTime();
+                    if (once) {
+                        listener.lateBy(id, began - dueAt);
+                    }
                     Cursor cursor = new Cursor(tree, random, System::nanoTime);
                     alive.incrementAndGet();
                     TreeRunner.End end;
                     try {
-                        end = loop(cursor, ctx, random);
+                        end = loop(cursor, ctx, random, once);
                     } finally {
                         alive.decrementAndGet();
                     }
+                    RunListener.Problem problem = listener.forget(id);
                     switch (end) {
                         case TreeRunner.End.Done d -> {
                             done.increment();
-                            if (spec.mode() == RunSpec.Mode.LOAD && !stopping()) { // a removed bot was already taken off
+                            if (spec.mode() == RunSpec.Mode.LOAD && !once && !stopping()) { // a removed bot was already taken off
                                 wanted.updateAndGet(w -> Math.max(0, w - 1)); // a bot that is done is not replaced
                             }
                             return;
                         }
                         case TreeRunner.End.Error e -> {
                             errors.increment();
-                            note("bot " + id + ": " + e.reason());
-                            if (spec.mode() == RunSpec.Mode.INTEGRATION) {
+                            note(problem != null && problem.kind() == BotFailure.Kind.ERROR
+                                    ? problem.of(id) : new BotFailure(id, null, BotFailure.Kind.ERROR, e.reason()));
+                            if (spec.mode() == RunSpec.Mode.INTEGRATION || once) {
                                 return;
                             }
                             long until = System.nanoTime() + REPLACE_PAUSE_NANOS;
@@ -179,22 +221,29 @@ final class Run {
                                 LockSupport.parkNanos(until - System.nanoTime());
                             }
                         }
+                        case TreeRunner.End.Succeeded s -> {
+                            notDone(id, problem, began);
+                            return;
+                        }
+                        case TreeRunner.End.Failed f -> {
+                            notDone(id, problem, began);
+                            return;
+                        }
                         case TreeRunner.End.Stopped s -> {
                             if (spec.mode() == RunSpec.Mode.INTEGRATION && status == BotManager.Status.TERMINATING) {
                                 errors.increment();
                                 metrics.botError();
-                                note("bot " + id + ": " + stopReason + " before it finished"
-                                        + (ctx.lastProblem() == null ? "" : " (" + ctx.lastProblem() + ")"));
+                                note(new BotFailure(id, null, BotFailure.Kind.STOPPED, stopReason + " before it finished"
+                                        + (problem == null ? "" : " (its last problem: " + problem.of(id).what() + ")")));
                             }
                             return;
                         }
-                        default -> throw new IllegalStateException("a pass cannot end with " + end);
                     }
                 }
             } catch (RuntimeException | Error e) {
                 errors.increment();
                 metrics.botError();
-                note("bot slot " + slot + ": crashed: " + e);
+                note(new BotFailure(botId, null, BotFailure.Kind.CRASHED, "crashed: " + e));
             } finally {
                 bots.remove(slot);
                 slots.decrementAndGet();
@@ -202,22 +251,44 @@ final class Run {
             }
         }
 
-        /** Load mode: pass after pass until done, error or stop. Integration: the wrapped tree, once. */
-        private TreeRunner.End loop(Cursor cursor, BotContext ctx, SplittableRandom random) {
+        /** A pass that ended without done: an integration bot failed; an arrival's pass is simply over. */
+        private void notDone(long id, RunListener.Problem problem, long began) {
+            if (spec.mode() != RunSpec.Mode.INTEGRATION) {
+                return;
+            }
+            errors.increment();
+            metrics.botError();
+            Duration limit = spec.botTimeout();
+            boolean outOfTime = limit != null && !limit.isZero() && System.nanoTime() - began >= limit.toNanos();
+            String within = limit == null ? "" : BotManager.human(limit);
+            if (outOfTime && problem != null && problem.kind() == BotFailure.Kind.TIMEOUT) {
+                note(new BotFailure(id, problem.action(), BotFailure.Kind.TIMEOUT, "cut off when the bot's " + within + " ran out"));
+            } else if (outOfTime) {
+                note(new BotFailure(id, null, BotFailure.Kind.TIMEOUT, "did not reach done within the bot's " + within
+                        + (problem == null ? "" : " (its last problem: " + problem.of(id).what() + ")")));
+            } else if (problem != null) {
+                note(problem.of(id));
+            } else {
+                note(new BotFailure(id, null, BotFailure.Kind.FAIL, "the tree failed without a failing action (a fail node?)"));
+            }
+        }
+
+        /** Load mode: pass after pass until done, error or stop. Integration and arrivals: one pass. */
+        private TreeRunner.End loop(Cursor cursor, BotContext ctx, SplittableRandom random, boolean once) {
             while (true) {
                 TreeRunner.End end = runner.pass(cursor, ctx, random, this::stopping);
                 if (!(end instanceof TreeRunner.End.Succeeded || end instanceof TreeRunner.End.Failed)) {
                     return end;
                 }
-                if (spec.mode() == RunSpec.Mode.INTEGRATION) {
-                    throw new IllegalStateException("the integration wrapper always ends with done or error");
+                if (spec.mode() == RunSpec.Mode.INTEGRATION || once) {
+                    return end;
                 }
                 cursor.restart();
             }
         }
     }
 
-    private void note(String failure) {
+    private void note(BotFailure failure) {
         if (failures.size() < MAX_FAILURES_LISTED) {
             failures.add(failure);
         }
@@ -225,12 +296,19 @@ final class Run {
 
     private void spawnLoop() {
         long nextSpawn = System.nanoTime();
+        long nextCheck = startedAt + CHECK_NANOS;
+        boolean abortable = spec.thresholds().stream().anyMatch(Threshold::abortOnFail);
         try {
             while (true) {
                 long now = System.nanoTime();
                 if (status == BotManager.Status.RUNNING && endsAt - now <= 0) {
                     terminate(spec.mode() == RunSpec.Mode.LOAD ? "the run's duration ended"
                             : "the run timed out after " + BotManager.human(spec.runTimeout()));
+                }
+                if (abortable && status == BotManager.Status.RUNNING && nextCheck - now <= 0) {
+                    nextCheck += CHECK_NANOS;
+                    Optional<ThresholdResult> failed = Thresholds.firstAbort(spec.thresholds(), figures(now));
+                    failed.ifPresent(t -> terminate("aborted: the threshold '" + t.threshold() + "' failed (" + t.actual() + ")"));
                 }
                 if (status == BotManager.Status.TERMINATING) {
                     if (slots.get() == 0) {
@@ -246,24 +324,45 @@ final class Run {
                     LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                     continue;
                 }
-                boolean integrationDone = spec.mode() == RunSpec.Mode.INTEGRATION && started >= spec.bots();
-                if (integrationDone || spec.mode() == RunSpec.Mode.LOAD && wanted.get() == 0 && done.sum() > 0) {
-                    if (slots.get() == 0) {
-                        break;
+                long wakeAt;
+                if (arrivals != null) {
+                    Double changed = newArrivalRate;
+                    if (changed != null) {
+                        newArrivalRate = null;
+                        arrivals.changeRate(changed);
                     }
-                } else if (slots.get() < wanted.get() && nextSpawn - now <= 0) {
-                    long slot = started++;
-                    Bot bot = new Bot(slot);
-                    bots.put(slot, bot);
-                    slots.incrementAndGet();
-                    Thread.ofVirtual().start(bot);
-                    double r = rate;
-                    // at most an hour between starts, so a tiny rate cannot overflow the clock arithmetic
-                    nextSpawn = r > 0 ? Math.max(nextSpawn, now - 1_000_000_000L) + (long) Math.min(1e9 / r, 3.6e12) : now;
-                    continue;
+                    arrivals.release(this::arrive);
+                    if (arrivals.nextAt() == Long.MAX_VALUE && slots.get() == 0) {
+                        break; // the last stage is over and every arrival has finished
+                    }
+                    wakeAt = Math.min(arrivals.nextAt(), now + TICK_NANOS);
+                } else {
+                    if (spec.load() instanceof RunSpec.Load.BotStages s) {
+                        retarget((int) Math.round(s.stages().targetAt(now - startedAt)));
+                    }
+                    boolean integrationDone = spec.mode() == RunSpec.Mode.INTEGRATION && started >= spec.bots();
+                    boolean allDone = spec.load() instanceof RunSpec.Load.Steady && spec.mode() == RunSpec.Mode.LOAD
+                            && wanted.get() == 0 && done.sum() > 0;
+                    if (integrationDone || allDone) {
+                        if (slots.get() == 0) {
+                            break;
+                        }
+                    } else if (slots.get() < wanted.get() && nextSpawn - now <= 0) {
+                        startBot(false, 0);
+                        double r = rate;
+                        // at most an hour between starts, so a tiny rate cannot overflow the clock arithmetic
+                        nextSpawn = r > 0 ? Math.max(nextSpawn, now - 1_000_000_000L) + (long) Math.min(1e9 / r, 3.6e12) : now;
+                        continue;
+                    }
+                    wakeAt = now + Math.min(TICK_NANOS, nextSpawn - now > 0 ? nextSpawn - now : TICK_NANOS);
                 }
-                long wait = Math.min(Duration.ofMillis(100).toNanos(), Math.max(0, nextSpawn - now));
-                LockSupport.parkNanos(wait == 0 ? Duration.ofMillis(100).toNanos() : wait);
+                if (abortable) {
+                    wakeAt = Math.min(wakeAt, nextCheck);
+                }
+                long wait = wakeAt - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
             }
             finish(null);
         } catch (RuntimeException | Error e) {
@@ -273,12 +372,52 @@ final class Run {
         }
     }
 
+    private void startBot(boolean once, long dueAt) {
+        long slot = started++;
+        Bot bot = new Bot(slot, once, dueAt);
+        bots.put(slot, bot);
+        slots.incrementAndGet();
+        Thread.ofVirtual().start(bot);
+    }
+
+    /** An open-model arrival, due at {@code dueAt}: a new bot, unless --max-bots are running. */
+    private void arrive(long dueAt) {
+        if (slots.get() >= maxBots) {
+            dropped.increment();
+            metrics.arrivalDropped();
+            return;
+        }
+        startBot(true, dueAt);
+    }
+
+    /** Closed-model stages: the wanted number of bots now; bots above it stop after their current action. */
+    private void retarget(int target) {
+        int now = wanted.get();
+        if (target == now) {
+            return;
+        }
+        wanted.set(target);
+        if (target < now) {
+            // bots already asked to stop still hold their slots until their action ends: count only the others
+            int extra = (int) bots.values().stream().filter(b -> !b.stopping()).count() - target;
+            for (Bot bot : bots.values()) {
+                if (extra <= 0) {
+                    break;
+                }
+                if (bot.stop(false)) {
+                    extra--;
+                }
+            }
+        }
+    }
+
     /** Bots whose action ignores interrupts cannot be stopped; the run ends without them, each counted as an error. */
     private void abandonStuckBots() {
         for (Bot bot : bots.values()) {
             errors.increment();
             metrics.botError();
-            note("bot slot " + bot.slot + " did not stop: its action ignores interrupts (it is left running in the background)");
+            note(new BotFailure(bot.botId, null, BotFailure.Kind.CRASHED,
+                    "did not stop: its action ignores interrupts (it is left running in the background)"));
         }
     }
 
@@ -286,9 +425,7 @@ final class Run {
         if (n < 1) {
             throw new IllegalArgumentException("add at least 1 bot, got " + n);
         }
-        if (spec.mode() == RunSpec.Mode.INTEGRATION) {
-            throw new IllegalStateException("bots cannot be added to an integration run");
-        }
+        refuseShaped("add");
         wanted.addAndGet(n);
         LockSupport.unpark(spawner);
         return n;
@@ -298,9 +435,7 @@ final class Run {
         if (n < 1) {
             throw new IllegalArgumentException("remove at least 1 bot, got " + n);
         }
-        if (spec.mode() == RunSpec.Mode.INTEGRATION) {
-            throw new IllegalStateException("bots cannot be removed from an integration run (stop it instead)");
-        }
+        refuseShaped("remove");
         // lower the wanted count before any picked bot can exit, or the spawner would replace it
         List<Bot> picked = bots.values().stream().filter(b -> !b.stopping()).limit(n).toList();
         wanted.updateAndGet(w -> Math.max(0, w - picked.size()));
@@ -317,12 +452,34 @@ final class Run {
         return removed;
     }
 
+    private void refuseShaped(String verb) {
+        if (spec.mode() == RunSpec.Mode.INTEGRATION) {
+            throw new IllegalStateException(verb.equals("add") ? "bots cannot be added to an integration run"
+                    : "bots cannot be removed from an integration run (stop it instead)");
+        }
+        if (arrivals != null) {
+            throw new IllegalStateException("bots cannot be " + verb + (verb.equals("add") ? "ed" : "d") + " by hand in an open-model run"
+                    + " (a bot starts per arrival); change its arrival rate with PATCH /settings {\"rate\": R}");
+        }
+        if (spec.load() instanceof RunSpec.Load.BotStages s) {
+            throw new IllegalStateException("bots cannot be " + verb + (verb.equals("add") ? "ed" : "d") + " by hand: the number of bots follows the stages "
+                    + s.stages().describe());
+        }
+    }
+
     void update(Double newRate, Duration newDuration) {
         if (newRate != null) {
             if (!(newRate >= 0) || newRate.isInfinite()) {
                 throw new IllegalArgumentException("rate must be a number of bots per second >= 0, got " + newRate);
             }
-            rate = newRate;
+            if (arrivals != null) {
+                if (newRate == 0) {
+                    throw new IllegalArgumentException("an open-model run's rate is its arrival rate: more than 0 (stop the run to end it)");
+                }
+                newArrivalRate = newRate;
+            } else {
+                rate = newRate;
+            }
         }
         if (newDuration != null) {
             endsAt = endFor(newDuration);
@@ -352,6 +509,11 @@ final class Run {
         LockSupport.unpark(spawner);
     }
 
+    private Thresholds.Figures figures(long now) {
+        MetricsSnapshot m = metrics.snapshot();
+        return new Thresholds.Figures(m, listener.totals(), (now - startedAt) / 1e9);
+    }
+
     private void finish(String broken) {
         try {
             metrics.close(); // the log and the other sinks, after the last interval
@@ -374,27 +536,34 @@ final class Run {
     private RunResult result(String broken) {
         long d = done.sum();
         long e = errors.sum();
-        List<String> listed;
+        List<BotFailure> listed;
         synchronized (failures) {
             listed = List.copyOf(failures);
         }
+        List<ThresholdResult> judged = Thresholds.judge(spec.thresholds(), figures(endedAt));
+        List<ThresholdResult> failedThresholds = judged.stream().filter(t -> !t.passed()).toList();
         boolean integration = spec.mode() == RunSpec.Mode.INTEGRATION;
-        boolean passed = broken == null && (integration ? d == spec.bots() && e == 0 : e == 0);
+        boolean botsPassed = integration ? d == spec.bots() && e == 0 : e == 0;
+        boolean passed = broken == null && botsPassed && failedThresholds.isEmpty();
+        String only = listed.size() == 1 ? ": " + listed.get(0).line() : "";
         String reason;
         if (broken != null) {
             reason = "the run broke: " + broken;
-        } else if (passed) {
+        } else if (botsPassed) {
             reason = integration ? (d == 1 ? "the bot reached done" : "all " + d + " bots reached done")
-                    : stopReason != null ? stopReason : "every bot is done";
+                    : stopReason != null ? stopReason : arrivals != null ? "every arrival has finished" : "every bot is done";
         } else if (integration) {
             long bad = spec.bots() - d;
-            reason = bad + " of " + spec.bots() + (spec.bots() == 1 ? " bot" : " bots") + " did not reach done"
-                    + (listed.isEmpty() ? "" : ": " + listed.get(0));
+            reason = bad + " of " + spec.bots() + (spec.bots() == 1 ? " bot" : " bots") + " did not reach done" + only;
         } else {
-            reason = (stopReason != null ? stopReason + "; " : "") + e + (e == 1 ? " bot" : " bots") + " ended with an error"
-                    + (listed.isEmpty() ? "" : ": " + listed.get(0));
+            reason = (stopReason != null ? stopReason + "; " : "") + e + (e == 1 ? " bot" : " bots") + " ended with an error" + only;
         }
-        return new RunResult(passed, reason, started, d, e, listed);
+        if (broken == null && !failedThresholds.isEmpty()) {
+            ThresholdResult first = failedThresholds.get(0);
+            reason += "; " + failedThresholds.size() + " of " + judged.size() + (judged.size() == 1 ? " threshold" : " thresholds") + " failed: '"
+                    + first.threshold() + "' measured " + first.actual() + (failedThresholds.size() > 1 ? ", ..." : "");
+        }
+        return new RunResult(passed, reason, started, d, e, listed, judged, dropped.sum());
     }
 
     /** An unwritable bot_run.log, as the status shows it while the run goes on without it. */
@@ -411,8 +580,18 @@ final class Run {
         if (limit != null && durationSeconds == null) {
             durationSeconds = limit.toMillis() / 1000.0;
         }
+        boolean open = arrivals != null;
+        String stages = spec.load() instanceof RunSpec.Load.BotStages s ? s.stages().describe() : null;
+        Double arrivalRate = null;
+        String schedule = null;
+        if (open) {
+            schedule = arrivals.describe();
+            arrivalRate = status == BotManager.Status.RUNNING ? arrivals.rateNow() : 0.0;
+        }
         return new RunStatus(status.name().toLowerCase(), spec.mode().name().toLowerCase(), spec.treeName(), spec.target(),
-                alive.get(), wanted.get(), lastId.get(), rate, durationSeconds, ((endedAt == 0 ? System.nanoTime() : endedAt) - startedAt) / 1e9,
-                brokenBecause != null ? brokenBecause : logTrouble(), result);
+                alive.get(), open ? null : wanted.get(), lastId.get(), open ? null : rate, durationSeconds,
+                ((endedAt == 0 ? System.nanoTime() : endedAt) - startedAt) / 1e9,
+                brokenBecause != null ? brokenBecause : logTrouble(), result, stages, schedule, arrivalRate,
+                open ? maxBots : null, open ? dropped.sum() : null);
     }
 }

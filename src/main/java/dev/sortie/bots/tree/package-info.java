@@ -53,7 +53,7 @@
  *
  * <p>When the root finishes (succeeds or fails), one <em>pass</em> of the tree is over. In load
  * mode the bot starts the next pass from the top, until done, error, or the run ends; in
- * integration mode the tree runs once as {@code sequence(select(tree, error), done)}, so a pass
- * that fails is an error.
+ * integration mode the tree runs once as {@code sequence(tree, done)}, so a pass that fails is an
+ * error, reported with the bot's last problem; in the open model each arrival's bot runs one pass.
  */
 package dev.sortie.bots.tree;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sortie.bots.run.BotManager;
+import dev.sortie.bots.run.LoadedTree;
+import dev.sortie.bots.run.TreeSource;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeException;
 import dev.sortie.testing.Await;
@@ -98,7 +100,18 @@ class ControlServerComponentTest {
         });
         receiver.start();
         PrintStream warn = new PrintStream(warnings, true, StandardCharsets.UTF_8);
-        control = new ControlServer(manager, this::tree, new InetSocketAddress("127.0.0.1", 0), dir.resolve("logs"),
+        TreeSource source = new TreeSource() {
+            @Override
+            public Node load(String name) throws TreeException, IOException {
+                return open(name).tree();
+            }
+
+            @Override
+            public LoadedTree open(String name) throws TreeException, IOException {
+                return tree(name);
+            }
+        };
+        control = new ControlServer(manager, source, new InetSocketAddress("127.0.0.1", 0), dir.resolve("logs"),
                 new IntegrationCallback(Duration.ofMillis(50), warn), warn);
         control.start();
     }
@@ -112,12 +125,12 @@ class ControlServerComponentTest {
         receiver.stop(0);
     }
 
-    private Node tree(String name) throws TreeException, IOException {
+    private LoadedTree tree(String name) throws TreeException, IOException {
         Path file = dir.resolve("bots").resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new TreeException("no tree named " + name + " in bots/", List.of());
         }
-        return YamlTree.load(file);
+        return YamlTree.loadFile(file);
     }
 
     private record Answer(int status, HttpHeaders headers, String body) {
@@ -302,11 +315,50 @@ class ControlServerComponentTest {
         assertEquals("deploy-43", body.get("id"));
         assertEquals("error", body.get("result"));
         String reason = (String) body.get("reason");
-        assertTrue(reason.startsWith("1 of 1 bot did not reach done: bot 1: ")
-                && reason.endsWith("the tree did not succeed (GET /status/503: expected status 200, got 503 (body: status page))"), reason);
+        assertEquals("1 of 1 bot did not reach done: bot 1: GET /status/503: expected status 200, got 503 (body: status page)", reason);
         Await.until("finished", () -> statusIs("finished"));
         assertEquals(reason, status().get("result").get("reason").asText());
         assertEquals(Set.of("id", "result", "reason"), body.keySet());
+    }
+
+    @Test
+    void aCallbackToAnotherHostIsRefusedUnlessAllowed() throws Exception {
+        refused("POST", "/integration/start", "{\"id\": \"d\", \"tree\": \"smoke.yml\", \"target\": \"" + target.url()
+                + "\", \"callback_url\": \"http://ci.example.com/done\"}", 400,
+                "callback_url: http://ci.example.com/done is not on this machine (loopback), and only loopback is called back unless"
+                        + " sortie bots serve --allow-callback-host ci.example.com allows that host");
+        assertEquals("idle", status().get("status").asText(), "nothing started");
+        IntegrationCallback allowing = new IntegrationCallback(Duration.ofMillis(50), System.err, Set.of("CI.example.com"));
+        assertEquals(null, allowing.refusal(URI.create("http://ci.example.com/done")));
+        assertTrue(allowing.refusal(URI.create("http://other.example.com/done")).contains("--allow-callback-host other.example.com"));
+        for (String loopback : List.of("http://localhost:1/x", "http://127.0.0.1/x", "http://127.1.2.3:9/x", "http://[::1]:9/x", "http://ci.localhost/x")) {
+            assertEquals(null, allowing.refusal(URI.create(loopback)), loopback);
+        }
+        assertTrue(allowing.refusal(URI.create("http://127.0.0.1.nip.io/x")) != null, "a name that merely starts like loopback is not");
+    }
+
+    @Test
+    void anOpenModelRunReportsItsDroppedArrivalsInStatusAndMetrics() throws Exception {
+        Files.writeString(dir.resolve("bots/slow.yml"), "tree: {name: slow, request: {path: \"/slow?ms=300\"}}\n"
+                + "thresholds: [\"all: error_rate < 1%\"]\n");
+        JsonNode started = ok("POST", "/start", "{\"tree\": \"slow.yml\", \"target\": \"" + target.url()
+                + "\", \"arrival_rate\": 50, \"max_bots\": 1, \"duration\": \"1s\", \"thresholds\": [\"slow: count >= 1\"]}", 202);
+        assertEquals("50/s", started.get("arrivals").asText());
+        assertEquals(1, started.get("max_bots").asInt());
+        Await.until("finished", () -> statusIs("finished"));
+        JsonNode metrics = ok("GET", "/metrics", null, 200);
+        JsonNode result = status().get("result");
+        long dropped = metrics.get("dropped_arrivals").asLong();
+        assertTrue(dropped > 0, metrics.toString());
+        assertEquals(dropped, result.get("dropped_arrivals").asLong());
+        assertEquals(dropped, status().get("dropped_arrivals").asLong());
+        assertEquals(2, result.get("thresholds").size(), "the tree file's and the request's: " + result);
+        assertEquals("all: error_rate < 1%", result.get("thresholds").get(0).get("threshold").asText());
+        assertTrue(result.get("thresholds").get(1).get("passed").asBoolean(), result.toString());
+        refused("POST", "/start", "{\"tree\": \"slow.yml\", \"target\": \"" + target.url() + "\", \"arrival_rate\": 5, \"n\": 3}", 400,
+                "an open-model run starts a bot per arrival; n and rate are for a steady run");
+        refused("POST", "/start", "{\"tree\": \"slow.yml\", \"target\": \"" + target.url() + "\", \"thresholds\": [\"all: p99 < 1\"]}", 400,
+                "thresholds[0]: threshold 'all: p99 < 1': '1' is not a latency: p99 takes a number with ms or s, like 200ms or 1.5s");
     }
 
     @Test
@@ -377,7 +429,8 @@ class ControlServerComponentTest {
                 "n: expected a whole number of bots from 0 to 1000000, got 2.5");
         refused("POST", "/start", "{\"trea\": \"load.yml\", " + t + "}", 400, "unknown key trea (did you mean tree?); tree: required");
         refused("POST", "/start", "{\"tree\": \"load.yml\", " + t + ", \"bots\": 3}", 400,
-                "unknown key bots (expected one of: bot_timeout, callback_url, duration, id, n, rate, run_timeout, target, tree)");
+                "unknown key bots (expected one of: arrival_rate, bot_timeout, callback_url, duration, id, max_bots, n, rate, run_timeout, stages,"
+                        + " target, thresholds, tree)");
         refused("POST", "/start", "{\"tree\": \"load.yml\", " + t + ", \"rate\": \"fast\", \"duration\": \"soon\"}", 400,
                 "rate: expected bots started per second: 0 (all at once) or from 0.001 to 1000000, got \"fast\"; "
                         + "duration: expected seconds (30, 0.5) or a duration like \"500ms\", \"30s\", \"2m\", up to 365 days, got \"soon\"");

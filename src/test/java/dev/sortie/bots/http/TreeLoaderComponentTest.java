@@ -135,6 +135,29 @@ class TreeLoaderComponentTest {
     }
 
     @Test
+    void aConfinedLoaderFollowsNoSymlinkOutOfItsBase(@TempDir Path outside) throws Exception {
+        Files.writeString(outside.resolve("secret.yml"), "tree: done");
+        Files.writeString(outside.resolve("Secret.java"), "public class Secret { public static dev.sortie.bots.tree.Node tree() {"
+                + " return dev.sortie.bots.tree.Trees.done(); } }");
+        Files.createSymbolicLink(app.resolve("bots/link.yml"), outside.resolve("secret.yml"));
+        Files.createSymbolicLink(app.resolve("bots/outside"), outside);
+        TreeLoader confined = new TreeLoader(app, app.resolve("bots"), app.resolve("work"), true);
+        TreeException file = assertThrows(TreeException.class, () -> confined.load("bots/link.yml"));
+        assertEquals("no tree bots/link.yml: it is a link to " + outside.toRealPath().resolve("secret.yml") + ", and trees must be inside " + app,
+                file.getMessage());
+        assertThrows(TreeException.class, () -> confined.load("bots/outside/secret.yml"));
+        assertThrows(TreeException.class, () -> confined.load("bots/outside"));
+        Files.createSymbolicLink(app.resolve("bots/shop/Linked.java"), outside.resolve("Secret.java"));
+        TreeException walked = assertThrows(TreeException.class, () -> confined.load("Shopper"));
+        assertTrue(walked.getMessage().contains("Linked.java is a link to " + outside.toRealPath().resolve("Secret.java")), walked.getMessage());
+        assertEquals(List.of("done=done"), run(loader.load("bots/link.yml")), "the CLI's own loader is not confined");
+        Files.writeString(app.resolve("bots/inside.yml"), "tree: done");
+        Files.createSymbolicLink(app.resolve("bots/alias.yml"), app.resolve("bots/inside.yml"));
+        Files.delete(app.resolve("bots/shop/Linked.java"));
+        assertEquals(List.of("done=done"), run(confined.load("bots/alias.yml")), "a link that stays inside is fine");
+    }
+
+    @Test
     void loadsYamlByPath() throws Exception {
         Files.writeString(app.resolve("bots/smoke.yml"), "tree: {sequence: [succeed, done]}");
         assertEquals(List.of("succeed=succeed", "done=done"), run(loader.load("bots/smoke.yml")));

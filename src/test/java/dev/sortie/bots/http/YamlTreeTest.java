@@ -126,6 +126,39 @@ class YamlTreeTest {
     }
 
     @Test
+    void anUnquotedJsonPathKeyInAFlowMapGetsAHintToQuoteIt() {
+        TreeException e = assertThrows(TreeException.class, () -> YamlTree.parse("t.yml", """
+                tree:
+                  request: {path: /people}
+                  expect: {json: {$.people[0].name: James}}
+                """));
+        assertEquals("t.yml is not valid YAML", e.getMessage());
+        assertEquals("hint: line 3 has the JSON path $.people[0].name as a key inside {...}, where [ ] are YAML syntax; quote it:"
+                + " \"$.people[0].name\": ..., or write the map on its own lines (key: value)", e.problems().get(1), e.problems().toString());
+        TreeException other = assertThrows(TreeException.class, () -> YamlTree.parse("t.yml", "tree: [unclosed"));
+        assertEquals(1, other.problems().size(), "no hint where it does not apply: " + other.problems());
+    }
+
+    @Test
+    void thresholdsAreReadWithTheTreeAndTheirMistakesNamedByIndex() throws Exception {
+        var loaded = YamlTree.parseFile("t.yml", """
+                tree: done
+                thresholds:
+                  - "all: p99 < 200ms"
+                  - {threshold: "done: count >= 1", abort_on_fail: true}
+                """);
+        assertEquals(2, loaded.thresholds().size());
+        assertEquals("done: count >= 1, abort_on_fail", loaded.thresholds().get(1).describe());
+        assertEquals(List.of("smoke.yml: thresholds[0]: threshold 'all: p99 < 2': '2' is not a latency: p99 takes a number with ms or s, like 200ms or 1.5s",
+                        "smoke.yml: thresholds[1].abort_on_fail: expected true or false, got text \"yes\"",
+                        "smoke.yml: thresholds[2].treshold: unknown key (did you mean threshold?)", "smoke.yml: thresholds[2]: missing key threshold"),
+                problems("""
+                        tree: done
+                        thresholds: ["all: p99 < 2", {threshold: "all: max < 1s", abort_on_fail: "yes"}, {treshold: "x"}]
+                        """));
+    }
+
+    @Test
     void referencesAndHeadersAreCheckedBeforeAnyRequest() {
         assertEquals(List.of(
                 "smoke.yml: tree.sequence[0].request.path: \"${note id}\" is not a reference: write ${name} with letters, digits, _ . - in the name",

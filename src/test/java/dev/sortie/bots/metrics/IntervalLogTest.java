@@ -44,7 +44,7 @@ class IntervalLogTest {
             }
         };
         long[] bots = {3};
-        RunMetrics metrics = new RunMetrics(() -> bots[0], List.of(log, keep), clock::get, null);
+        RunMetrics metrics = new RunMetrics(() -> bots[0], List.of(log, keep), false, clock::get, null);
         SplittableRandom random = new SplittableRandom(42);
         String odd = "POST /api/notes, \"quoted\" 100% élan\tx";
         for (int second = 0; second < 3; second++) {
@@ -113,7 +113,7 @@ class IntervalLogTest {
     void hdrHistogramsOwnReaderReadsTheSameHistograms() throws IOException {
         Path hlog = dir.resolve("intervals.hlog");
         IntervalLog log = IntervalLog.open(hlog, IntervalLog.sidecarOf(hlog), clock.get());
-        RunMetrics metrics = new RunMetrics(() -> 1, List.of(log), clock::get, null);
+        RunMetrics metrics = new RunMetrics(() -> 1, List.of(log), false, clock::get, null);
         for (int second = 0; second < 3; second++) {
             for (int i = 1; i <= 300; i++) {
                 metrics.actionRan(bot, i % 2 == 0 ? "GET /a, b" : "GET /c", Outcome.succeed(), i * 7_123_457L);

@@ -10,6 +10,7 @@ import dev.sortie.bots.metrics.ActionSnapshot;
 import dev.sortie.bots.metrics.Interval;
 import dev.sortie.bots.metrics.IntervalLog;
 import dev.sortie.bots.metrics.MetricsSnapshot;
+import dev.sortie.bots.run.BotFailure;
 import dev.sortie.bots.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class RunDirTest {
 
     @Test
     void withoutThresholdsThePageSaysNoneSetAndEscapesEverything() throws Exception {
-        String page = Files.readString(written(new RunResult(true, "every bot is done", 2, 2, 0, List.of())).html());
+        String page = Files.readString(written(new RunResult(true, "every bot is done", 2, 2, 0, List.of(), List.of(), 0)).html());
         assertTrue(page.contains("<p id=\"thresholds\" class=\"none\">none set</p>"), page);
         assertFalse(page.contains("<script"), "no script at all, and the action's name is escaped");
         assertTrue(page.contains("<tr data-action=\"GET /&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;\">"), page);
@@ -72,7 +73,8 @@ class RunDirTest {
 
     @Test
     void thresholdsAndFailureRecordsInTheResultAreShown() throws Exception {
-        RunDir run = written(new RunResult(false, "1 threshold failed", 2, 1, 1, List.of("bot 2: GET /: error")));
+        RunDir run = written(new RunResult(false, "1 threshold failed", 2, 1, 1,
+                List.of(new BotFailure(2, "GET /", BotFailure.Kind.ERROR, "error")), List.of(), 0));
         ObjectNode doc = (ObjectNode) JSON.readTree(run.metricsJson().toFile());
         ObjectNode result = (ObjectNode) doc.get("result");
         result.set("thresholds", JSON.readTree("""
@@ -89,7 +91,7 @@ class RunDirTest {
 
     @Test
     void aNewRunInTheSameDirRemovesTheOldPage() throws Exception {
-        RunDir run = written(new RunResult(true, "ok", 1, 1, 0, List.of()));
+        RunDir run = written(new RunResult(true, "ok", 1, 1, 0, List.of(), List.of(), 0));
         assertTrue(Files.exists(run.html()));
         run.openIntervalLog(0).close();
         assertFalse(Files.exists(run.html()));

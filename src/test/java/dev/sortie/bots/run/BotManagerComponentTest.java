@@ -117,8 +117,27 @@ class BotManagerComponentTest {
         manager.stop();
         RunResult result = manager.ended().get(15, TimeUnit.SECONDS);
         assertFalse(result.passed());
-        assertTrue(result.reason().contains("ended with an error: bot "), result.reason());
+        assertTrue(result.reason().startsWith("stopped; "), result.reason());
+        assertTrue(result.failures().size() >= 2, result.toString());
+        assertEquals(new BotFailure(1, "error", BotFailure.Kind.ERROR, "broken"), result.failures().stream().filter(f -> f.bot() == 1).findFirst().orElseThrow(),
+                "a failure is data: which bot, which action, what kind, why");
         assertTrue(manager.metrics().totalErrorCount() >= 2, "bots 1 and 2 died with an error and were replaced by 3 and 4");
+    }
+
+    @Test
+    void closedModelStagesRampTheBotsAndRefuseHandChanges() throws Exception {
+        Node idle = YamlTree.parse("t.yml", "tree: {wait: 60}");
+        RunSpec spec = new RunSpec("t.yml", idle, server.url(), RunSpec.Mode.LOAD, 0, 0, null, null, null, null)
+                .withLoad(new RunSpec.Load.BotStages(LoadStages.parse("300ms:3,1m:3")));
+        manager.start(spec, null);
+        Await.until("3 bots, the stage's count", () -> manager.describe().botCount() == 3);
+        assertEquals(3, manager.describe().wantedBots());
+        assertEquals("300ms:3,1m:3", manager.describe().stages());
+        assertEquals(60.3, manager.describe().durationSeconds(), 0.001, "the stages set the run's length");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> manager.addBots(1));
+        assertEquals("bots cannot be added by hand: the number of bots follows the stages 300ms:3,1m:3", e.getMessage());
+        manager.stop();
+        assertEquals("stopped", manager.ended().get(15, TimeUnit.SECONDS).reason());
     }
 
     @Test
@@ -144,9 +163,11 @@ class BotManagerComponentTest {
         RunResult result = manager.ended().get(30, TimeUnit.SECONDS);
         assertFalse(result.passed());
         assertEquals(2, result.errors());
-        assertTrue(result.reason().startsWith("2 of 2 bots did not reach done: bot "), result.reason());
-        assertTrue(result.reason().endsWith("error: the tree did not succeed (GET /status/503: expected status 200, got 503 (body: status page))"),
-                result.reason());
+        assertEquals("2 of 2 bots did not reach done", result.reason(), "two failures are listed, not folded into the reason");
+        assertEquals(List.of(1L, 2L), result.failures().stream().map(BotFailure::bot).sorted().toList());
+        for (BotFailure f : result.failures()) {
+            assertEquals(new BotFailure(f.bot(), "GET /status/503", BotFailure.Kind.FAIL, "expected status 200, got 503 (body: status page)"), f);
+        }
     }
 
     @Test
@@ -154,13 +175,21 @@ class BotManagerComponentTest {
         manager.start(integration("tree: {request: {path: \"/slow?ms=5000\"}}", 1, Duration.ofMillis(200), null), null);
         RunResult perBot = manager.ended().get(30, TimeUnit.SECONDS);
         assertFalse(perBot.passed());
-        assertTrue(perBot.reason().contains("the tree did not succeed within 200ms (GET /slow?ms=5000: timed out after"), perBot.reason());
+        assertEquals("1 of 1 bot did not reach done: bot 1: GET /slow?ms=5000: cut off when the bot's 200ms ran out", perBot.reason());
+        assertEquals(BotFailure.Kind.TIMEOUT, perBot.failures().get(0).kind());
+
+        manager.start(integration("tree: {timeout: {after: 100ms, node: {request: {path: \"/slow?ms=5000\"}}}}", 1, Duration.ofSeconds(60), null), null);
+        RunResult inner = manager.ended().get(30, TimeUnit.SECONDS);
+        assertTrue(inner.reason().matches("1 of 1 bot did not reach done: bot 1: GET /slow\\?ms=5000: timed out after 1[0-9][0-9]ms"), inner.reason()
+                + " (a timeout node's 100ms is not the bot's 60s, and the reason is said once)");
 
         manager.start(integration("tree: {wait: 60}", 3, null, Duration.ofMillis(300)), null);
         RunResult whole = manager.ended().get(30, TimeUnit.SECONDS);
         assertFalse(whole.passed());
-        assertTrue(whole.reason().startsWith("3 of 3 bots did not reach done: bot "), whole.reason());
-        assertTrue(whole.reason().endsWith("the run timed out after 300ms before it finished"), whole.reason());
+        assertEquals("3 of 3 bots did not reach done", whole.reason());
+        assertEquals(3, whole.failures().size());
+        assertTrue(whole.failures().stream().allMatch(f -> f.kind() == BotFailure.Kind.STOPPED
+                && f.reason().equals("the run timed out after 300ms before it finished")), whole.failures().toString());
     }
 
     @Test
