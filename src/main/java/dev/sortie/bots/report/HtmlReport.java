@@ -1,6 +1,7 @@
 package dev.sortie.bots.report;
 
 import dev.sortie.bots.metrics.ActionSnapshot;
+import dev.sortie.bots.run.BotFailure;
 import dev.sortie.bots.run.ThresholdResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,10 @@ public final class HtmlReport {
         tile(h, "worst-p99", "worst p99", data.metrics().worstP99(), ActionSnapshot.millis(data.metrics().worstP99()));
         tile(h, "bots", "bots started", end.bots(), String.format(Locale.ROOT, "%,d", end.bots()));
         tile(h, "peak-bots", "most bots alive", peakBots, String.format(Locale.ROOT, "%,d", peakBots));
+        Long dropped = data.metrics().droppedArrivals();
+        if (dropped != null) {
+            tile(h, "dropped-arrivals", "arrivals dropped (--max-bots)", dropped, String.format(Locale.ROOT, "%,d", dropped));
+        }
         h.append("</section>\n");
     }
 
@@ -173,7 +178,7 @@ public final class HtmlReport {
         }
         h.append("<table id=\"thresholds\"><thead><tr><th>threshold</th><th>actual</th><th>result</th></tr></thead><tbody>");
         for (ThresholdResult t : thresholds) {
-            h.append("<tr class=\"").append(t.passed() ? "passed" : "failed").append("\"><td>").append(Html.escape(t.threshold()))
+            h.append("<tr class=\"").append(t.passed() ? "passed" : "failed").append("\" data-passed=\"").append(t.passed()).append("\"><td>").append(Html.escape(t.threshold()))
                     .append("</td><td>").append(Html.escape(t.actual())).append("</td><td>").append(t.passed() ? "passed" : "FAILED")
                     .append("</td></tr>");
         }
@@ -188,15 +193,23 @@ public final class HtmlReport {
     }
 
     private static void failures(StringBuilder h, ReportData.Ending end) {
-        if (end.failures().isEmpty()) {
+        List<BotFailure> failures = end.failures();
+        if (failures.isEmpty()) {
             return;
         }
-        h.append("<section><h2>Bots that failed</h2><ul id=\"failures\">");
-        end.failures().stream().limit(MOST_FAILURES_SHOWN).forEach(f -> h.append("<li>").append(Html.escape(f)).append("</li>"));
-        if (end.failures().size() > MOST_FAILURES_SHOWN) {
-            h.append("<li class=\"none\">... and ").append(end.failures().size() - MOST_FAILURES_SHOWN).append(" more</li>");
+        h.append("<section><h2>Bots that failed</h2>");
+        if (failures.size() > MOST_FAILURES_SHOWN) {
+            h.append("<p class=\"note\">The first ").append(MOST_FAILURES_SHOWN).append(" of ")
+                    .append(String.format(Locale.ROOT, "%,d", failures.size())).append(" in metrics.json.</p>");
         }
-        h.append("</ul></section>\n");
+        h.append("<table id=\"failures\"><thead><tr><th>bot</th><th>action</th><th>kind</th><th>reason</th></tr></thead><tbody>");
+        for (BotFailure f : failures.subList(0, Math.min(failures.size(), MOST_FAILURES_SHOWN))) {
+            h.append("<tr data-bot=\"").append(f.bot()).append("\"><td>").append(f.bot()).append("</td><td>")
+                    .append(f.action() == null ? "<span class=\"none\">none</span>" : Html.escape(f.action()))
+                    .append("</td><td>").append(f.kind() == null ? "" : f.kind().key()).append("</td><td>")
+                    .append(Html.escape(f.reason() == null ? "" : f.reason())).append("</td></tr>");
+        }
+        h.append("</tbody></table></section>\n");
     }
 
     private static double ms(long micros) {

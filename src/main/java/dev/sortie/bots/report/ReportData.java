@@ -2,6 +2,7 @@ package dev.sortie.bots.report;
 
 import dev.sortie.bots.metrics.Interval;
 import dev.sortie.bots.metrics.MetricsSnapshot;
+import dev.sortie.bots.run.BotFailure;
 import dev.sortie.bots.run.ThresholdResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +25,10 @@ public record ReportData(Map<String, String> settings, MetricsSnapshot metrics, 
     /**
      * The run's result as the report needs it; read from JSON so a result with more fields still renders.
      *
-     * @param failures   one line per bot that did not reach done, as the result lists them
-     * @param thresholds null when the result has none (the report says "none set")
+     * @param failures   one record per bot that did not reach done or ended in error, as the result lists them
+     * @param thresholds every threshold and how it came out; empty or null when none was set (the report says "none set")
      */
-    public record Ending(boolean passed, String reason, long bots, long done, long errors, List<String> failures,
+    public record Ending(boolean passed, String reason, long bots, long done, long errors, List<BotFailure> failures,
             List<ThresholdResult> thresholds) {
     }
 

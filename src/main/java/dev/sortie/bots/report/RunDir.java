@@ -1,6 +1,7 @@
 package dev.sortie.bots.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sortie.bots.metrics.IntervalLog;
 import dev.sortie.bots.metrics.IntervalLogReader;
 import dev.sortie.bots.metrics.MetricsSnapshot;
+import dev.sortie.bots.run.BotFailure;
 import dev.sortie.bots.run.RunResult;
 import dev.sortie.bots.run.ThresholdResult;
 import java.io.IOException;
@@ -33,7 +35,9 @@ public final class RunDir {
     public static final String HTML = "index.html";
     public static final String METRICS = "metrics.json";
     public static final String HLOG = "intervals.hlog";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads leniently: a metrics.json from a later version, with more fields, still renders. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path dir;
 
@@ -115,7 +119,7 @@ public final class RunDir {
             throw new IOException(metricsJson() + ": metrics: " + e.getOriginalMessage());
         }
         if (metrics.actions() == null) {
-            metrics = new MetricsSnapshot(metrics.botCount(), metrics.totalErrorCount(), metrics.runs(), Map.of());
+            metrics = new MetricsSnapshot(metrics.botCount(), metrics.totalErrorCount(), metrics.runs(), Map.of(), metrics.droppedArrivals());
         }
         List<ReportData.Second> seconds = new ArrayList<>();
         Map<String, Histogram> latencies = new LinkedHashMap<>();
@@ -130,27 +134,32 @@ public final class RunDir {
         return new ReportData(settings, metrics, ending(doc.get("result")), seconds, latencies);
     }
 
-    private static ReportData.Ending ending(JsonNode r) throws IOException {
-        List<String> failures = new ArrayList<>();
+    private ReportData.Ending ending(JsonNode r) throws IOException {
+        List<BotFailure> failures = new ArrayList<>();
         for (JsonNode f : r.path("failures")) {
-            failures.add(f.isValueNode() ? f.asText() : describe(f));
+            failures.add(read(f, BotFailure.class, "result.failures[" + failures.size() + "]", "an object with bot, action, kind and reason"));
         }
         List<ThresholdResult> thresholds = null;
         if (r.path("thresholds").isArray()) {
             thresholds = new ArrayList<>();
             for (JsonNode t : r.get("thresholds")) {
-                thresholds.add(new ThresholdResult(t.path("threshold").asText(), t.path("actual").asText(), t.path("passed").asBoolean()));
+                thresholds.add(read(t, ThresholdResult.class, "result.thresholds[" + thresholds.size() + "]",
+                        "an object with threshold, actual and passed"));
             }
         }
         return new ReportData.Ending(r.path("passed").asBoolean(), r.path("reason").asText(""), r.path("bots").asLong(),
                 r.path("done").asLong(), r.path("errors").asLong(), failures, thresholds);
     }
 
-    /** A failure given as a record ({"bot": 3, "action": ..., "reason": ...}) reads as its fields, in order. */
-    private static String describe(JsonNode f) {
-        List<String> parts = new ArrayList<>();
-        f.fields().forEachRemaining(e -> parts.add(e.getKey() + " " + (e.getValue().isValueNode() ? e.getValue().asText() : e.getValue())));
-        return String.join(", ", parts);
+    private <T> T read(JsonNode node, Class<T> type, String where, String expected) throws IOException {
+        if (!node.isObject()) {
+            throw new IOException(metricsJson() + ": " + where + " should be " + expected + "; it is " + node);
+        }
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IOException(metricsJson() + ": " + where + ": " + e.getOriginalMessage());
+        }
     }
 
     private static Iterable<String> iterable(java.util.Iterator<String> names) {

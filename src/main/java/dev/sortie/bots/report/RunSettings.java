@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A run's settings as the report lists them: what the user asked for, in words, in a fixed order. */
+/**
+ * A run's settings as the report lists them: what the user asked for, in words, in a fixed order;
+ * a load run says its load model (closed: looping bots, steady or in stages; open: arrivals).
+ */
 public final class RunSettings {
 
     private RunSettings() {
@@ -19,12 +22,22 @@ public final class RunSettings {
         out.put("tree", spec.treeName());
         out.put("target", spec.target());
         out.put("mode", spec.mode() == RunSpec.Mode.LOAD ? "load (bots run)" : "integration (bots test)");
-        out.put("bots", Integer.toString(spec.bots()));
         if (spec.mode() == RunSpec.Mode.LOAD) {
-            out.put("rate", spec.rate() > 0 ? SvgChart.number(spec.rate()) + " bots/s" : "all at once");
-            out.put("duration", spec.duration() == null || spec.duration().isZero() ? "until stopped or every bot is done"
-                    : text(spec.duration()));
+            switch (spec.load()) {
+                case RunSpec.Load.Steady st -> {
+                    out.put("load model", "closed: looping bots");
+                    out.put("bots", Integer.toString(spec.bots()));
+                    out.put("rate", spec.rate() > 0 ? SvgChart.number(spec.rate()) + " bots/s" : "all at once");
+                }
+                case RunSpec.Load.BotStages b -> out.put("load model", "closed: looping bots in stages " + b.stages().describe());
+                case RunSpec.Load.Arrivals a -> {
+                    out.put("load model", "open: a bot per arrival at " + a.schedule().describe());
+                    out.put("max bots", Integer.toString(a.maxBots()));
+                }
+            }
+            out.put("duration", duration(spec));
         } else {
+            out.put("bots", Integer.toString(spec.bots()));
             out.put("bot timeout", spec.botTimeout() == null ? "none" : text(spec.botTimeout()));
             out.put("run timeout", spec.runTimeout() == null ? "none" : text(spec.runTimeout()));
         }
@@ -33,6 +46,19 @@ public final class RunSettings {
         }
         out.put("started at", startedAt.toString());
         return out;
+    }
+
+    /** A load run's length: as given, else as long as its stages, else until it is stopped. */
+    private static String duration(RunSpec spec) {
+        if (spec.duration() != null && !spec.duration().isZero()) {
+            return text(spec.duration());
+        }
+        Duration stages = switch (spec.load()) {
+            case RunSpec.Load.BotStages b -> b.stages().total();
+            case RunSpec.Load.Arrivals a -> a.schedule().length();
+            case RunSpec.Load.Steady st -> null;
+        };
+        return stages != null ? text(stages) + " (its stages)" : "until stopped or every bot is done";
     }
 
     private static String text(Duration d) {

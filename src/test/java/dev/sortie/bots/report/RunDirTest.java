@@ -2,9 +2,12 @@ package dev.sortie.bots.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sortie.bots.metrics.ActionSnapshot;
 import dev.sortie.bots.metrics.Interval;
@@ -12,6 +15,8 @@ import dev.sortie.bots.metrics.IntervalLog;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.run.BotFailure;
 import dev.sortie.bots.run.RunResult;
+import dev.sortie.bots.run.ThresholdResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run dir's data to its page: thresholds (or "none set"), failures as lines or records, escaping. */
+/** A run dir's data to its page: thresholds (or "none set"), failure records, dropped arrivals, escaping, bad data. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RunDirTest {
 
@@ -72,21 +77,58 @@ class RunDirTest {
     }
 
     @Test
-    void thresholdsAndFailureRecordsInTheResultAreShown() throws Exception {
+    void thresholdsAndFailureRecordsOfTheResultAreShown() throws Exception {
         RunDir run = written(new RunResult(false, "1 threshold failed", 2, 1, 1,
-                List.of(new BotFailure(2, "GET /", BotFailure.Kind.ERROR, "error")), List.of(), 0));
+                List.of(new BotFailure(2, "GET /", BotFailure.Kind.ERROR, "boom <b>"), new BotFailure(7, null, BotFailure.Kind.STOPPED,
+                        "the run was stopped")),
+                List.of(new ThresholdResult("GET /: p99 < 20ms", "29.9ms", false), new ThresholdResult("all: error_rate < 1%", "0.0%", true)),
+                0));
+        JsonNode result = JSON.readTree(run.metricsJson().toFile()).get("result");
+        assertEquals("error", result.at("/failures/0/kind").asText(), "metrics.json holds the records as the API writes them");
+        assertTrue(result.at("/failures/1").has("bot") && !result.at("/failures/1").has("action"), result.toString());
+        assertEquals("GET /: p99 < 20ms", result.at("/thresholds/0/threshold").asText());
+        String page = Files.readString(run.html());
+        assertTrue(page.contains("<tr class=\"failed\" data-passed=\"false\"><td>GET /: p99 &lt; 20ms</td><td>29.9ms</td><td>FAILED</td></tr>"), page);
+        assertTrue(page.contains("<tr class=\"passed\" data-passed=\"true\"><td>all: error_rate &lt; 1%</td><td>0.0%</td><td>passed</td></tr>"), page);
+        assertTrue(page.contains("<tr data-bot=\"2\"><td>2</td><td>GET /</td><td>error</td><td>boom &lt;b&gt;</td></tr>"), page);
+        assertTrue(page.contains("<tr data-bot=\"7\"><td>7</td><td><span class=\"none\">none</span></td><td>stopped</td>"
+                + "<td>the run was stopped</td></tr>"), page);
+        assertTrue(page.contains("<p id=\"verdict\" class=\"verdict failed\">FAILED: 1 threshold failed</p>"), page);
+        assertFalse(page.contains("tile-dropped-arrivals"), "a closed-model run has no dropped arrivals to show");
+    }
+
+    @Test
+    void anOpenModelRunShowsItsDroppedArrivalsAndManyFailuresAreCut() throws Exception {
+        RunDir run = written(new RunResult(true, "ok", 1, 1, 0, List.of(), List.of(), 0));
         ObjectNode doc = (ObjectNode) JSON.readTree(run.metricsJson().toFile());
-        ObjectNode result = (ObjectNode) doc.get("result");
-        result.set("thresholds", JSON.readTree("""
-                [{"threshold": "GET /: p99 < 20ms", "actual": "29.9ms", "passed": false},
-                 {"threshold": "all: error_rate < 1%", "actual": "0.0%", "passed": true}]"""));
-        result.set("failures", JSON.readTree("[{\"bot\": 2, \"action\": \"GET /\", \"reason\": \"boom <b>\"}]"));
+        ((ObjectNode) doc.get("metrics")).put("dropped_arrivals", 1234);
+        ArrayNode failures = ((ObjectNode) doc.get("result")).putArray("failures");
+        for (int i = 0; i < 25; i++) {
+            failures.addObject().put("bot", i).put("action", "GET /").put("kind", "timeout").put("reason", "timed out after 5ms")
+                    .put("added_later", true);
+        }
         Files.writeString(run.metricsJson(), JSON.writeValueAsString(doc));
         String page = Files.readString(run.render());
-        assertTrue(page.contains("<tr class=\"failed\"><td>GET /: p99 &lt; 20ms</td><td>29.9ms</td><td>FAILED</td></tr>"), page);
-        assertTrue(page.contains("<tr class=\"passed\"><td>all: error_rate &lt; 1%</td><td>0.0%</td><td>passed</td></tr>"), page);
-        assertTrue(page.contains("<li>bot 2, action GET /, reason boom &lt;b&gt;</li>"), page);
-        assertTrue(page.contains("<p id=\"verdict\" class=\"verdict failed\">FAILED: 1 threshold failed</p>"), page);
+        assertTrue(page.contains("<div class=\"tile\" id=\"tile-dropped-arrivals\" data-value=\"1234\"><b>1,234</b>"), page);
+        assertEquals(20, page.split("<tr data-bot=", -1).length - 1, "the first 20 failures");
+        assertTrue(page.contains("The first 20 of 25 in metrics.json."), page);
+        assertTrue(page.contains("<tr data-bot=\"19\"><td>19</td><td>GET /</td><td>timeout</td><td>timed out after 5ms</td></tr>"), page);
+    }
+
+    @Test
+    void aFailureThatIsNotARecordIsAClearError() throws Exception {
+        RunDir run = written(new RunResult(true, "ok", 1, 1, 0, List.of(), List.of(), 0));
+        ObjectNode doc = (ObjectNode) JSON.readTree(run.metricsJson().toFile());
+        ((ObjectNode) doc.get("result")).set("failures", JSON.readTree("[\"bot 2: GET /: error\"]"));
+        Files.writeString(run.metricsJson(), JSON.writeValueAsString(doc));
+        IOException e = assertThrows(IOException.class, run::render);
+        assertEquals(run.metricsJson() + ": result.failures[0] should be an object with bot, action, kind and reason; it is \"bot 2: GET /: error\"",
+                e.getMessage());
+        ((ObjectNode) doc.get("result")).set("failures", JSON.readTree("[{\"bot\": 2, \"kind\": \"exploded\", \"reason\": \"x\"}]"));
+        Files.writeString(run.metricsJson(), JSON.writeValueAsString(doc));
+        e = assertThrows(IOException.class, run::render);
+        assertTrue(e.getMessage().startsWith(run.metricsJson() + ": result.failures[0]: "), e.getMessage());
+        assertTrue(e.getMessage().contains("exploded"), e.getMessage());
     }
 
     @Test
