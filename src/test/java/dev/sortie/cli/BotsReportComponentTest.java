@@ -27,7 +27,9 @@ import picocli.CommandLine;
 /**
  * A real {@code sortie bots run --report DIR} against a real loopback server, its report opened in
  * real headless Chromium: no console errors, nothing fetched but the file itself, and every figure
- * in the actions table equal to the run's metrics.json. The screenshot stays in target/chromium/.
+ * in the actions, thresholds and settings tables equal to the run's metrics.json, for a closed run
+ * without thresholds and an open-model run with a passing and a failing one. The screenshots stay
+ * in target/chromium/.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BotsReportComponentTest {
@@ -76,27 +78,10 @@ class BotsReportComponentTest {
             assertEquals(List.of(), page.errors(), "console errors");
             assertEquals(List.of(report.resolve("index.html").toUri().toString()), page.requests(), "the report loads nothing but itself (no CDN, works offline)");
 
-            JsonNode shown = page.eval("""
-                    [...document.querySelectorAll('#actions tbody tr')].map(tr => ({action: tr.dataset.action,
-                      cells: Object.fromEntries([...tr.querySelectorAll('td')].map(td => [td.dataset.field, [td.dataset.value, td.textContent]]))}))
-                    """);
-            assertEquals(actions.size(), shown.size());
-            int row = 0;
-            for (Iterator<Map.Entry<String, JsonNode>> it = actions.fields(); it.hasNext(); row++) {
-                Map.Entry<String, JsonNode> a = it.next();
-                JsonNode cells = shown.get(row).path("cells");
-                assertEquals(a.getKey(), shown.get(row).path("action").asText());
-                for (String[] f : new String[][] {{"runs", "runs"}, {"ok", "success_count"}, {"fail", "fail_count"}, {"error", "error_count"}}) {
-                    long expected = a.getValue().path(f[1]).asLong();
-                    assertEquals(expected, Long.parseLong(cells.path(f[0]).get(0).asText()), a.getKey() + " " + f[0]);
-                    assertEquals(String.format(Locale.ROOT, "%,d", expected), cells.path(f[0]).get(1).asText(), a.getKey() + " " + f[0]);
-                }
-                for (String[] f : new String[][] {{"avg", "duration"}, {"p50", "p50"}, {"p90", "p90"}, {"p99", "p99"}, {"max", "max"}}) {
-                    double expected = a.getValue().path(f[1]).asDouble();
-                    assertEquals(expected, Double.parseDouble(cells.path(f[0]).get(0).asText()), a.getKey() + " " + f[0]);
-                    assertEquals(ActionSnapshot.millis(expected), cells.path(f[0]).get(1).asText(), a.getKey() + " " + f[0]);
-                }
-            }
+            assertActionsTableIs(actions, page);
+            assertSettingsTableIs(metrics.path("settings"), page);
+            assertEquals("closed: looping bots", metrics.path("settings").path("load model").asText());
+            assertEquals(0, page.eval("document.querySelectorAll('#tile-dropped-arrivals').length").asInt(), "a closed run drops no arrivals");
             assertEquals(metrics.path("metrics").path("runs").asLong(), page.eval("Number(document.getElementById('tile-runs').dataset.value)").asLong());
             assertEquals("none set", page.eval("document.getElementById('thresholds').textContent").asText());
             assertEquals("PASSED: the run's duration ended", page.eval("document.getElementById('verdict').textContent").asText());
@@ -119,6 +104,59 @@ class BotsReportComponentTest {
     }
 
     @Test
+    void anOpenModelRunWithAPassingAndAFailingThresholdShowsBothInChromium() throws Exception {
+        Path tree = Files.writeString(dir.resolve("open.yml"), TREE.replace("wait: 0.005", "wait: 0.2"));
+        Path report = dir.resolve("open-report");
+        StringWriter out = new StringWriter();
+        int exit;
+        try (NotesServer target = new NotesServer()) {
+            // two bots of 0.2 s or more cannot take 20 arrivals a second: most are dropped
+            exit = cli(out, "bots", "run", "--tree", tree.toString(), "--target", target.url(), "--arrival-rate", "20/s", "--max-bots", "2",
+                    "--duration", "3s", "--threshold", "health: p99 < 10s", "--threshold", "GET /missing: fail_rate < 1%",
+                    "--log", dir.resolve("open_run.log").toString(), "--report", report.toString());
+        }
+        assertEquals(1, exit, "a failed threshold fails the run: " + out);
+        JsonNode metrics = JSON.readTree(report.resolve("metrics.json").toFile());
+        JsonNode thresholds = metrics.path("result").path("thresholds");
+        assertEquals(2, thresholds.size(), metrics.toString());
+        assertEquals("health: p99 < 10s", thresholds.at("/0/threshold").asText());
+        assertTrue(thresholds.at("/0/passed").asBoolean(), thresholds.toString());
+        assertEquals("GET /missing: fail_rate < 1%", thresholds.at("/1/threshold").asText());
+        assertFalse(thresholds.at("/1/passed").asBoolean(), "every GET /missing fails: " + thresholds);
+        long dropped = metrics.path("metrics").path("dropped_arrivals").asLong(-1);
+        assertTrue(dropped > 0, "arrivals were dropped at --max-bots 2: " + metrics.path("metrics"));
+        assertEquals(dropped, metrics.path("result").path("dropped_arrivals").asLong(), "the metrics and the result count the same drops");
+        assertEquals("open: a bot per arrival at 20/s", metrics.path("settings").path("load model").asText());
+        assertEquals("2", metrics.path("settings").path("max bots").asText());
+
+        try (Chromium chromium = Chromium.start(dir, 1400, 1000)) {
+            Chromium.Page page = chromium.open(report.resolve("index.html").toUri().toString());
+            assertEquals(List.of(), page.errors(), "console errors");
+            JsonNode shown = page.eval("""
+                    [...document.querySelectorAll('#thresholds tbody tr')].map(tr => ({passed: tr.dataset.passed, cls: tr.className,
+                      cells: [...tr.querySelectorAll('td')].map(td => td.textContent)}))
+                    """);
+            assertEquals(thresholds.size(), shown.size(), shown.toString());
+            for (int i = 0; i < thresholds.size(); i++) {
+                JsonNode t = thresholds.get(i);
+                JsonNode row = shown.get(i);
+                boolean passed = t.path("passed").asBoolean();
+                assertEquals(List.of(t.path("threshold").asText(), t.path("actual").asText(), passed ? "passed" : "FAILED"),
+                        List.of(row.at("/cells/0").asText(), row.at("/cells/1").asText(), row.at("/cells/2").asText()), "threshold " + i);
+                assertEquals(Boolean.toString(passed), row.path("passed").asText(), "threshold " + i);
+                assertEquals(passed ? "passed" : "failed", row.path("cls").asText(), "threshold " + i);
+            }
+            assertEquals("FAILED: " + metrics.path("result").path("reason").asText(),
+                    page.eval("document.getElementById('verdict').textContent").asText());
+            assertEquals(dropped, page.eval("Number(document.getElementById('tile-dropped-arrivals').dataset.value)").asLong());
+            assertActionsTableIs(metrics.path("metrics").path("actions"), page);
+            assertSettingsTableIs(metrics.path("settings"), page);
+            page.screenshot(Path.of("target", "chromium", "report-thresholds.png"));
+            assertEquals(List.of(), page.errors(), "console errors");
+        }
+    }
+
+    @Test
     void badReportDirsGetAClearError() throws Exception {
         StringWriter err = new StringWriter();
         assertEquals(3, cli(err, "bots", "report", dir.resolve("nope").toString()));
@@ -138,6 +176,41 @@ class BotsReportComponentTest {
         assertEquals(2, cli(err, "bots", "test", "--tree", tree.toString(), "--target", "http://127.0.0.1:9", "--log",
                 dir.resolve("bot_run.log").toString(), "--report", file.toString()));
         assertTrue(err.toString().contains("--report " + file + " is a file; give a directory"), err.toString());
+    }
+
+    /** Every row and figure of the page's actions table is metrics.json's, both the exact value and the text shown. */
+    private static void assertActionsTableIs(JsonNode actions, Chromium.Page page) throws Exception {
+        JsonNode shown = page.eval("""
+                [...document.querySelectorAll('#actions tbody tr')].map(tr => ({action: tr.dataset.action,
+                  cells: Object.fromEntries([...tr.querySelectorAll('td')].map(td => [td.dataset.field, [td.dataset.value, td.textContent]]))}))
+                """);
+        assertEquals(actions.size(), shown.size());
+        int row = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = actions.fields(); it.hasNext(); row++) {
+            Map.Entry<String, JsonNode> a = it.next();
+            JsonNode cells = shown.get(row).path("cells");
+            assertEquals(a.getKey(), shown.get(row).path("action").asText());
+            for (String[] f : new String[][] {{"runs", "runs"}, {"ok", "success_count"}, {"fail", "fail_count"}, {"error", "error_count"}}) {
+                long expected = a.getValue().path(f[1]).asLong();
+                assertEquals(expected, Long.parseLong(cells.path(f[0]).get(0).asText()), a.getKey() + " " + f[0]);
+                assertEquals(String.format(Locale.ROOT, "%,d", expected), cells.path(f[0]).get(1).asText(), a.getKey() + " " + f[0]);
+            }
+            for (String[] f : new String[][] {{"avg", "duration"}, {"p50", "p50"}, {"p90", "p90"}, {"p99", "p99"}, {"max", "max"}}) {
+                double expected = a.getValue().path(f[1]).asDouble();
+                assertEquals(expected, Double.parseDouble(cells.path(f[0]).get(0).asText()), a.getKey() + " " + f[0]);
+                assertEquals(ActionSnapshot.millis(expected), cells.path(f[0]).get(1).asText(), a.getKey() + " " + f[0]);
+            }
+        }
+    }
+
+    /** The settings table lists metrics.json's settings, in order. */
+    private static void assertSettingsTableIs(JsonNode settings, Chromium.Page page) throws Exception {
+        JsonNode shown = page.eval("[...document.querySelectorAll('#settings tr')].map(tr => [tr.dataset.setting, tr.querySelector('td').textContent])");
+        List<List<String>> expected = new ArrayList<>();
+        settings.fields().forEachRemaining(e -> expected.add(List.of(e.getKey(), e.getValue().asText())));
+        List<List<String>> got = new ArrayList<>();
+        shown.forEach(row -> got.add(List.of(row.get(0).asText(), row.get(1).asText())));
+        assertEquals(expected, got);
     }
 
     private static List<String> names(Iterator<String> it) {
