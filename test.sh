@@ -23,6 +23,7 @@ have systemd-analyze || need+=(systemd) # systemd-analyze verify checks sortie.s
 have pebble || need+=(pebble)   # the ACME test server (and pebble-challtestsrv, its DNS) for the HTTPS tests
 have sshd  || need+=(openssh-server)
 have ssh   || need+=(openssh-client)
+have chromium || need+=(chromium)  # headless, over the DevTools protocol: the bots' HTML report and dashboard tests
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${need[*]} with apt-get"

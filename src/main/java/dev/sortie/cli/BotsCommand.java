@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
 /** {@code sortie bots}: release behaviour-tree bots against a URL, as a load test, a test, or behind an HTTP API. */
 @Command(name = "bots", mixinStandardHelpOptions = true,
         description = "Behaviour-tree bots: load tests (run), integration tests with an exit code (test), and an HTTP control API (serve).",
-        subcommands = {BotsCommand.Run.class, BotsCommand.Test.class, BotsCommand.Serve.class})
+        subcommands = {BotsCommand.Run.class, BotsCommand.Test.class, BotsCommand.Serve.class, BotsReportCommand.class})
 final class BotsCommand implements Runnable {
 
     @Spec
@@ -191,6 +192,9 @@ final class BotsCommand implements Runnable {
                 description = "Open model: at most N bots at a time; arrivals beyond are dropped and counted (default: " + RunSpec.DEFAULT_MAX_BOTS + ").")
         Integer maxBots;
 
+        @Mixin
+        ReportOption report;
+
         @Spec
         CommandSpec spec;
 
@@ -251,8 +255,9 @@ final class BotsCommand implements Runnable {
                     + (rate > 0 && shape instanceof RunSpec.Load.Steady ? " at " + rate + " bots/s" : "") + (d != null ? " for " + duration : "")
                     + "; log: " + log);
             out.flush();
-            manager.start(new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath(),
-                    loaded.thresholds(), shape), null);
+            RunSpec runSpec = new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath(),
+                    loaded.thresholds(), shape);
+            manager.start(runSpec, null, report.open(log));
             CountDownLatch printed = new CountDownLatch(1);
             Thread stopper = new Thread(() -> {
                 if (manager.status() == BotManager.Status.RUNNING) {
@@ -279,6 +284,7 @@ final class BotsCommand implements Runnable {
                 out.println("       first errors:");
                 errors.forEach(f -> out.println("         " + f));
             }
+            report.finish(out, runSpec, m, result);
             out.flush();
             printed.countDown();
             try {
@@ -338,6 +344,9 @@ final class BotsCommand implements Runnable {
         @Option(names = "--junit", paramLabel = "FILE", description = "Write a JUnit XML report there (one test case per bot).")
         Path junit;
 
+        @Mixin
+        ReportOption report;
+
         @Spec
         CommandSpec spec;
 
@@ -352,8 +361,9 @@ final class BotsCommand implements Runnable {
             out.flush();
             BotManager manager = new BotManager();
             long start = System.nanoTime();
-            manager.start(new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath())
-                    .withThresholds(loaded.thresholds()), null);
+            RunSpec runSpec = new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.INTEGRATION, n, 0, null, perBot, whole, log.toAbsolutePath())
+                    .withThresholds(loaded.thresholds());
+            manager.start(runSpec, null, report.open(log));
             RunResult result = manager.ended().get();
             MetricsSnapshot m = manager.metrics();
             BotReport.printTable(out, m);
@@ -371,6 +381,7 @@ final class BotsCommand implements Runnable {
                 BotReport.writeJUnit(junit, tree, result, m, (System.nanoTime() - start) / 1e9);
                 out.println("       JUnit report: " + junit);
             }
+            report.finish(out, runSpec, m, result);
             out.flush();
             return result.passed() ? ExitCodes.OK : ExitCodes.FAILED;
         }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sortie.bots.metrics.IntervalLog;
+import dev.sortie.bots.report.Resources;
+import dev.sortie.bots.report.RunDir;
+import dev.sortie.bots.report.RunSettings;
 import dev.sortie.bots.run.BotManager;
 import dev.sortie.bots.run.LoadedTree;
 import dev.sortie.bots.run.RunResult;
@@ -20,11 +24,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -49,6 +57,9 @@ public final class ControlServer implements AutoCloseable {
     private final PrintStream warnings;
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
     private HttpServer server;
+    private volatile byte[] lastReport;
+    /** Completes once the latest run's report is written (its status says finished a moment before). */
+    private volatile CompletableFuture<Void> reportWritten = CompletableFuture.completedFuture(null);
     private ExecutorService executor;
 
     /** A handler for one method on one path. */
@@ -65,6 +76,10 @@ public final class ControlServer implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        static Reply html(byte[] page) {
+            return new Reply(200, "text/html; charset=utf-8", page);
         }
 
         static Reply text(int status, String text) {
@@ -107,6 +122,8 @@ public final class ControlServer implements AutoCloseable {
         route("POST", "/bots/add", this::addBots);
         route("POST", "/bots/remove", this::removeBots);
         route("PATCH", "/settings", this::settings);
+        route("GET", "/", ex -> Reply.html(Resources.bytes("dashboard.html")));
+        route("GET", "/report", ex -> lastReport());
     }
 
     /** 127.0.0.1:8124: loopback unless the user asks for more. */
@@ -207,16 +224,69 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ControlError(400, "cannot read the tree " + request.tree() + ": " + e.getMessage());
         }
-        Consumer<RunResult> onEnd = request.callbackUrl() == null ? null
-                : result -> callbacks.send(request.callbackUrl(), request.id(), result);
+        RunSpec spec = request.spec(tree, logDir.resolve("bot_run.log"));
+        Instant startedAt = Instant.now();
+        IntervalLog intervals;
         try {
-            manager.start(request.spec(tree, logDir.resolve("bot_run.log")), onEnd);
-        } catch (IllegalStateException e) {
-            throw new ControlError(409, e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw new ControlError(500, e.getMessage());
+            intervals = reportDir().openIntervalLog(startedAt.toEpochMilli());
+        } catch (IOException e) {
+            throw new ControlError(500, "cannot write the run's interval log in " + reportDir().dir() + ": " + e);
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Consumer<RunResult> onEnd = result -> {
+            // off the run's thread: its status says finished already, and its result must not wait for a page to render
+            Thread.ofVirtual().name("bots-report").start(() -> {
+                try {
+                    writeReport(spec, startedAt, result);
+                } finally {
+                    written.complete(null);
+                }
+            });
+            if (request.callbackUrl() != null) {
+                callbacks.send(request.callbackUrl(), request.id(), result);
+            }
+        };
+        reportWritten = written;
+        try {
+            manager.start(spec, onEnd, List.of(intervals));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            written.complete(null);
+            try {
+                intervals.close();
+            } catch (IOException ignored) {
+                // the start's own failure is the one to report
+            }
+            throw e instanceof IllegalStateException ? new ControlError(409, e.getMessage()) : new ControlError(500, e.getMessage());
         }
         return Reply.json(202, manager.describe());
+    }
+
+    /** Where each run's report goes: {@code report/} in the log dir, replaced by the next run. */
+    private RunDir reportDir() {
+        return RunDir.at(logDir.resolve("report"));
+    }
+
+    /** At the end of a run: its report, kept for GET /report; a report that cannot be written is a warning, the run still ends. */
+    private void writeReport(RunSpec spec, Instant startedAt, RunResult result) {
+        try {
+            Path page = reportDir().finish(RunSettings.of(spec, startedAt), manager.metrics(), result);
+            lastReport = Files.readAllBytes(page);
+        } catch (IOException | RuntimeException e) {
+            warnings.println("sortie bots: cannot write the report of the run of " + spec.treeName() + " in " + reportDir().dir() + ": " + e);
+        }
+    }
+
+    private Reply lastReport() {
+        String status = manager.describe().status();
+        if (status.equals("finished") || status.equals("error")) {
+            reportWritten.completeOnTimeout(null, 10, TimeUnit.SECONDS).join(); // the run has ended: its report is being written
+        }
+        byte[] page = lastReport;
+        if (page == null) {
+            throw new ControlError(404, "no run has finished yet, so there is no report (status: " + manager.describe().status()
+                    + "); the report of a run is written when it ends");
+        }
+        return Reply.html(page);
     }
 
     private Reply stopRun() {

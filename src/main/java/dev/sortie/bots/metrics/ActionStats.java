@@ -19,6 +19,7 @@ final class ActionStats {
     private final Recorder recorder = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private Histogram recycled;
+    private final Histogram interval = new Histogram(3);
     final int order;
 
     /** @param order when the action first ran in this run, so reports can follow the tree's order */
@@ -39,8 +40,7 @@ final class ActionStats {
 
     /** The action's figures so far; latencies in milliseconds. */
     synchronized ActionSnapshot snapshot() {
-        recycled = recorder.getIntervalHistogram(recycled);
-        total.add(recycled);
+        fold();
         long s = succeeded.sum();
         long f = failed.sum();
         long e = errored.sum();
@@ -49,6 +49,21 @@ final class ActionStats {
         return new ActionSnapshot(runs == 0 ? 0 : totalNanos.sum() / 1e6 / runs, s, e, f, runs,
                 ms(total.getValueAtPercentile(50)), ms(total.getValueAtPercentile(90)),
                 ms(total.getValueAtPercentile(99)), ms(total.getMaxValue()));
+    }
+
+    /** The latencies recorded since the last call (microseconds), for the interval log; the running total keeps them too. */
+    synchronized Histogram takeInterval() {
+        fold();
+        Histogram out = interval.copy();
+        interval.reset();
+        return out;
+    }
+
+    /** Moves what the recorder holds into the running total and the current interval. */
+    private void fold() {
+        recycled = recorder.getIntervalHistogram(recycled);
+        total.add(recycled);
+        interval.add(recycled);
     }
 
     private static double ms(long micros) {

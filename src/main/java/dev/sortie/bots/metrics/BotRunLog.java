@@ -1,5 +1,6 @@
 package dev.sortie.bots.metrics;
 
+import dev.sortie.bots.tree.Outcome;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>2026-11-21T10:15:30.123Z info bot_id=12 action="GET /api/notes" outcome=succeed duration=3.412ms</pre>
  * and errors add {@code reason="..."}; {@code lnav/sortie_bots.json} teaches lnav the format.
  */
-public final class BotRunLog implements AutoCloseable {
+public final class BotRunLog implements ActionSink {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -56,6 +57,16 @@ public final class BotRunLog implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    @Override
+    public void actionRan(long botId, String action, Outcome outcome, long nanos) {
+        String reason = switch (outcome) {
+            case Outcome.Error e -> e.reason();
+            case Outcome.Fail f -> f.reason();
+            default -> null;
+        };
+        append(botId, action, outcome.label(), reason, nanos);
     }
 
     /** Queues a line; blocks only if the writer is 65,536 lines behind (so nothing is dropped). */

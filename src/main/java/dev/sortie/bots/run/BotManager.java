@@ -1,6 +1,7 @@
 package dev.sortie.bots.run;
 
 import dev.sortie.bots.metrics.BotRunLog;
+import dev.sortie.bots.metrics.MetricsSink;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.Node;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,16 @@ public final class BotManager implements AutoCloseable {
      * @throws IllegalStateException if a run is running or terminating
      */
     public synchronized void start(RunSpec spec, Consumer<RunResult> onEnd) {
+        start(spec, onEnd, List.of());
+    }
+
+    /**
+     * Starts a run whose metrics also feed {@code sinks} (e.g. the interval log), closed when it ends
+     * (if it cannot start, closing them is the caller's).
+     *
+     * @throws IllegalStateException if a run is running or terminating
+     */
+    public synchronized void start(RunSpec spec, Consumer<RunResult> onEnd, List<MetricsSink> sinks) {
         if (run != null && (run.status() == Status.RUNNING || run.status() == Status.TERMINATING)) {
             throw new IllegalStateException("a run of " + run.spec().treeName() + " is " + run.status().name().toLowerCase()
                     + "; stop it first (DELETE /stop or Ctrl-C)");
@@ -46,7 +58,7 @@ public final class BotManager implements AutoCloseable {
                 throw new UncheckedIOException("cannot open the bot log " + spec.log() + ": " + e.getMessage(), e);
             }
         }
-        run = new Run(spec, tree, log, onEnd);
+        run = new Run(spec, tree, log, sinks, onEnd);
         run.begin();
     }
 

@@ -1,6 +1,7 @@
 package dev.sortie.bots.run;
 
 import dev.sortie.bots.metrics.BotRunLog;
+import dev.sortie.bots.metrics.MetricsSink;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.tree.BotContext;
@@ -68,13 +69,18 @@ final class Run {
     private int started;
     private Thread spawner;
 
-    Run(RunSpec spec, Node tree, BotRunLog log, Consumer<RunResult> onEnd) {
+    /** @param sinks where the metrics go besides the log (e.g. the interval log); closed when the run ends */
+    Run(RunSpec spec, Node tree, BotRunLog log, List<MetricsSink> sinks, Consumer<RunResult> onEnd) {
         this.spec = spec;
         this.tree = tree;
         this.log = log;
         this.onEnd = onEnd;
         boolean open = spec.load() instanceof RunSpec.Load.Arrivals;
-        this.metrics = new RunMetrics(alive::get, log, open);
+        List<MetricsSink> all = new ArrayList<>(sinks);
+        if (log != null) {
+            all.add(0, log);
+        }
+        this.metrics = RunMetrics.feeding(alive::get, all, open);
         this.listener = new RunListener(metrics, spec.mode() == RunSpec.Mode.INTEGRATION,
                 Thresholds.needTotals(spec.thresholds()) ? new LatencyTotals() : null, open);
         this.runner = new TreeRunner(listener);
@@ -510,9 +516,7 @@ final class Run {
 
     private void finish(String broken) {
         try {
-            if (log != null) {
-                log.close();
-            }
+            metrics.close(); // the log and the other sinks, after the last interval
         } catch (IOException e) {
             broken = broken == null ? e.getMessage() : broken;
         }

@@ -498,7 +498,7 @@ class ControlServerComponentTest {
     @Test
     void routesMethodsBodiesAndHostsAreChecked() throws Exception {
         refused("GET", "/nope", null, 404, "no route /nope; the routes are POST /start, POST /integration/start, DELETE /stop, "
-                + "GET /status, GET /metrics, GET /logs, POST /bots/add, POST /bots/remove, PATCH /settings");
+                + "GET /status, GET /metrics, GET /logs, POST /bots/add, POST /bots/remove, PATCH /settings, GET /, GET /report");
         refused("GET", "/start", null, 405, "/start takes POST, not GET");
         assertEquals("POST", call("GET", "/start", null).headers().firstValue("Allow").orElse(""));
         refused("PUT", "/settings", "{}", 405, "/settings takes PATCH, not PUT");
