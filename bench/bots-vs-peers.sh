@@ -30,8 +30,7 @@ gatling_version=${GATLING_VERSION:-3.14.3}
 for c in taskset wrk curl; do
   command -v "$c" >/dev/null 2>&1 || { echo "needs $c: apt-get install -y util-linux wrk curl nginx" >&2; exit 1; }
 done
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$nginx" ] || { echo "needs nginx: apt-get install -y nginx" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 # the newest JDK 21+, as install.sh picks it
 jdk="" best_v=0
@@ -44,7 +43,8 @@ done
 java="$jdk/bin/java"
 
 work=$(mktemp -d)
-chmod 755 "$work" # run as root, nginx's worker reads the file as nobody
+cleanup() { stop_pinned_nginx "$work"; rm -rf "$work"; }
+trap cleanup EXIT
 declare -A skip=()
 want() { local t; for t in "${tools[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 apt_install() { # apt_install PACKAGE: true if it is (now) installed
@@ -136,43 +136,8 @@ XML
 fi
 
 # ---- a private nginx, 1 worker, on CPU 0
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-  || shuf -i 20000-60000 -n 1)
-mkdir -p "$work/nginx/logs" "$work/nginx/html"
-head -c 512 /dev/zero | tr '\0' 'x' > "$work/nginx/html/small.txt"
-chmod 755 "$work/nginx" "$work/nginx/html"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/nginx/html;
-  }
-}
-CONF
-cleanup() {
-  if [ -f "$work/nginx/nginx.pid" ]; then
-    kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
-    for _ in $(seq 1 50); do [ -f "$work/nginx/nginx.pid" ] || break; sleep 0.1; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-taskset -c 0 "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>/dev/null
-url="http://127.0.0.1:$port"
-for _ in $(seq 1 50); do curl -fsS -o /dev/null "$url/small.txt" 2>/dev/null && break; sleep 0.1; done
-curl -fsS -o /dev/null "$url/small.txt" || { echo "nginx did not answer on $url/small.txt" >&2; tail -5 "$work/nginx/logs/error.log" >&2; exit 1; }
+pinned_nginx "$work"
+url=$nginx_url
 
 cat > "$work/get.yml" <<'YAML'
 tree:
@@ -277,15 +242,14 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 echo "== median of $rounds rounds ($(uptime | sed 's/.*load/load/'))"
 wrk_rps=""
-[ -z "${rps[wrk]:-}" ] || wrk_rps=$(median ${rps[wrk]})
+[ -z "${rps[wrk]:-}" ] || wrk_rps=$(median_g ${rps[wrk]})
 printf '| %-16s | %12s | %11s | %16s | %8s |\n' generator "requests/s" "ratio to wrk" "requests/CPU-s" "p99 ms"
 printf '|%s|%s|%s|%s|%s|\n' ------------------ -------------- ------------- ------------------ ----------
 for tool in "${tools[@]}"; do
   [ -n "${rps[$tool]:-}" ] || { printf '| %-16s | %12s | %12s | %16s | %8s |\n' "$tool" "n/a" "" "" ""; continue; }
-  m=$(median ${rps[$tool]})
+  m=$(median_g ${rps[$tool]})
   ratio=$([ -n "$wrk_rps" ] && awk -v a="$m" -v b="$wrk_rps" 'BEGIN { printf "%.3f", a / b }' || echo "-")
-  printf '| %-16s | %12.0f | %12s | %16.0f | %8s |\n' "$tool" "$m" "$ratio" "$(median ${per_cpu[$tool]})" "$(median ${p99s[$tool]})"
+  printf '| %-16s | %12.0f | %12s | %16.0f | %8s |\n' "$tool" "$m" "$ratio" "$(median_g ${per_cpu[$tool]})" "$(median_g ${p99s[$tool]})"
 done
