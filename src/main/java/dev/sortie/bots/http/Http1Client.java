@@ -31,8 +31,20 @@ final class Http1Client {
 
     static final Http1Client SHARED = new Http1Client(() -> (SSLSocketFactory) SSLSocketFactory.getDefault());
 
-    /** Where a connection goes. */
-    record Destination(boolean tls, String host, int port) {
+    /** Where a connection goes. Its hash is computed once: every request looks its pool up by it. */
+    static final class Destination {
+        private final boolean tls;
+        private final String host;
+        private final int port;
+        private final int hash;
+
+        Destination(boolean tls, String host, int port) {
+            this.tls = tls;
+            this.host = host;
+            this.port = port;
+            this.hash = (host.hashCode() * 31 + port) * 2 + (tls ? 1 : 0);
+        }
+
         static Destination of(URI uri) {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -45,10 +57,37 @@ final class Http1Client {
             return new Destination(tls, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
         }
 
+        boolean tls() {
+            return tls;
+        }
+
+        String host() {
+            return host;
+        }
+
+        int port() {
+            return port;
+        }
+
         /** The Host header's value: the port only when it is not the scheme's default. */
         String hostHeader() {
             String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
             return port == (tls ? 443 : 80) ? h : h + ":" + port;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Destination d && d.hash == hash && d.port == port && d.tls == tls && d.host.equals(host);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return (tls ? "https://" : "http://") + hostHeader();
         }
     }
 
