@@ -24,7 +24,7 @@ final class ActionStats {
     private static final int STRIPES = Math.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1);
     private final Recorder[] recorders = new Recorder[STRIPES];
     private final Histogram total = new Histogram(3);
-    private Histogram recycled;
+    private final Histogram[] recycled = new Histogram[STRIPES]; // each recorder takes back only its own
     final int order;
 
     /** @param order when the action first ran in this run, so reports can follow the tree's order */
@@ -53,9 +53,9 @@ final class ActionStats {
 
     /** The action's figures so far; latencies in milliseconds. */
     synchronized ActionSnapshot snapshot() {
-        for (Recorder r : recorders) {
-            recycled = r.getIntervalHistogram(recycled);
-            total.add(recycled);
+        for (int i = 0; i < STRIPES; i++) {
+            recycled[i] = recorders[i].getIntervalHistogram(recycled[i]);
+            total.add(recycled[i]);
         }
         long s = succeeded.sum();
         long f = failed.sum();
