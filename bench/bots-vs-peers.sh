@@ -4,7 +4,8 @@
 # pinned to CPU 1, keeps 64 connections in a closed loop of one GET for SECONDS, in interleaved
 # rounds (every tool once per round, so a noisy neighbour hits every tool alike). Tools: wrk, hey
 # (Go), Gatling 3 (Netty; fetched from Maven Central into a cache dir, benchmark-only), Sortie bots
-# as the installed launcher runs them and as plain `java -jar`, and Locust (FastHttpUser). hey and
+# as the installed launcher runs them and as plain `java -jar` (and, with TOOLS naming sortie-c1,
+# with the C1-only flags the launcher used for every command before), and Locust (FastHttpUser). hey and
 # Locust come from Debian and are installed when missing (as root); a tool that cannot be had is
 # reported and skipped.
 #
@@ -63,7 +64,7 @@ if want locust && ! command -v locust >/dev/null 2>&1; then
   apt_install python3-locust || true
   command -v locust >/dev/null 2>&1 || { echo "locust is unavailable (apt-get install -y python3-locust failed); skipping it" >&2; skip[locust]=1; }
 fi
-if want sortie-launcher || want sortie-java; then
+if want sortie-launcher || want sortie-java || want sortie-c1; then
   if [ -z "${NO_BUILD:-}" ]; then
     echo "building target/sortie.jar (mvn package)" >&2
     (cd "$root" && mvn -B -q -DskipTests package) > "$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; echo "the build failed" >&2; exit 1; }
@@ -196,9 +197,11 @@ run_tool() {
       requests=$(awk -F'|' '/> request count/ { gsub(/[ ,]/, "", $2); print $2; exit }' "$out.report")
       secs=$seconds
       p99=$(awk -F'|' '/99th percentile/ { gsub(/[ ,]/, "", $2); print $2; exit }' "$out.report") ;;
-    sortie-launcher|sortie-java)
+    sortie-launcher|sortie-java|sortie-c1)
       local cmd=("$work/prefix/bin/sortie")
       [ "$tool" = sortie-java ] && cmd=("$java" -jar "$work/sortie.jar")
+      # the flags every command had before bot runs got the full JIT
+      [ "$tool" = sortie-c1 ] && cmd=("$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -jar "$work/sortie.jar")
       (cd "$work" && pinned "$out" "${cmd[@]}" bots run --tree get.yml --target "$url" --n "$conns" \
         --duration "${seconds}s" --log "$work/bot_run.log") || return 1
       requests=$(awk '$1 == "get" { print $2 }' "$out")
@@ -216,7 +219,7 @@ print(agg["Request Count"], agg["99%"])
 PY
 )
       secs=$seconds ;;
-    *) echo "unknown tool $tool (known: wrk hey gatling sortie-launcher sortie-java locust)" >&2; return 1 ;;
+    *) echo "unknown tool $tool (known: wrk hey gatling sortie-launcher sortie-java sortie-c1 locust)" >&2; return 1 ;;
   esac
   [ -n "$requests" ] && [ "$requests" -gt 0 ] 2>/dev/null || { echo "$tool: no request count in its output" >&2; tail -20 "$out" >&2; return 1; }
   echo "$requests $secs ${p99:-0} $(cpu_seconds "$out.cpu")" > "$work/result"
