@@ -11,7 +11,7 @@
 # Target (issue 11): at most 300 B per waiting bot.
 #   bench/bots-idle.sh [N ...]      (default ladder: 10000 100000 500000 1000000 2000000 5000000 10000000)
 #   GC=-XX:+UseParallelGC HEAP=20g HISTO=100000 REAL=1000000 bench/bots-idle.sh
-#   ONLY_REAL=1 bench/bots-idle.sh  (the real run path alone)
+#   ONLY_REAL=1 bench/bots-idle.sh  (the real run path alone; JIT=-XX:TieredStopAtLevel=1: the old launcher flags)
 set -euo pipefail
 source "$(dirname "$0")/bots-env.sh"
 heap=${HEAP:-20g}
@@ -26,7 +26,7 @@ real_n=${REAL:-1000000}
 printf 'tree:\n  wait: 3600\n' > "$work/wait.yml"
 weigh_run() {
   local n=$1 out="$work/real-$1.txt" pid bytes
-  (cd "$work" && exec "$java" -XX:+UseSerialGC -Xss1m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -cp "$cp" dev.sortie.cli.Launcher \
+  (cd "$work" && exec "$java" -XX:+UseSerialGC ${JIT:-} -Xss1m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -cp "$cp" dev.sortie.cli.Launcher \
     bots run --n "$n" --tree wait.yml --target http://127.0.0.1:9 --duration 1h --log "$work/bot_run.log") > "$out" 2>&1 &
   pid=$!
   for _ in $(seq 1 "${TIMEOUT:-900}"); do
@@ -42,7 +42,7 @@ weigh_run() {
 }
 jcmd=$(dirname "$java")/jcmd
 jcmd() { "$jcmd" "$@"; }
-echo "== the real run path: sortie bots run --n $real_n, a tree of one 1-hour wait, -XX:+UseSerialGC -Xss1m -Xmx$heap (full JIT)"
+echo "== the real run path: sortie bots run --n $real_n, a tree of one 1-hour wait, -XX:+UseSerialGC ${JIT:-(full JIT)} -Xss1m -Xmx$heap"
 small=$(weigh_run 1000)
 big=$(weigh_run "$real_n")
 echo "$small $big $real_n" | awk '{ printf "live heap %.1f MB at 1,000 bots, %.1f MB at %d bots: %.0f bytes per waiting bot (target <= 300)\n", $1 / 1e6, $2 / 1e6, $3, ($2 - $1) / ($3 - 1000) }'
