@@ -211,12 +211,18 @@ case "\${1:-}" in
   git-hook) kind=git-hook ;;
   *) kind=cli ;;
 esac
+# C1 alone starts a short command fastest; a load run or the bot server runs for minutes and
+# needs C2's code (35-45% more requests per core: bench/bots-vs-peers.sh).
+case "\${1:-} \${2:-}" in
+  "bots run"|"bots serve") jit="" ;;
+  *) jit=-XX:TieredStopAtLevel=1 ;;
+esac
 if [ -n "\${SORTIE_CDS_TRAINING_DIR:-}" ]; then
   cds="$cds_train=\$SORTIE_CDS_TRAINING_DIR/\$kind.\$\$.$cds_ext"
 else
   cds="$cds_use="$(q "$lib/cds")"/\$kind.$cds_ext"
 fi
-exec $(q "$jdk/bin/java") -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m $cds_quiet "\$cds" -Dsortie.gitSystemConfig=$(q "$git_system_config") -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
+exec $(q "$jdk/bin/java") -XX:+UseSerialGC \$jit -Xss1m $cds_quiet "\$cds" -Dsortie.gitSystemConfig=$(q "$git_system_config") -cp $(q "$lib/sortie.jar") dev.sortie.cli.Launcher "\$@"
 LAUNCHER
 chmod 755 "$bin/sortie.tmp" && mv "$bin/sortie.tmp" "$bin/sortie"
 

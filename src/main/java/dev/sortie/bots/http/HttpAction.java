@@ -10,18 +10,9 @@ import dev.sortie.bots.tree.ActionFn;
 import dev.sortie.bots.tree.BotContext;
 import dev.sortie.bots.tree.Outcome;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,45 +22,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A built-in HTTP action: sends one request relative to the bot's target with the JDK's HTTP client, checks what came back
- * (status, body text, JSON values) and saves JSON values into the bot's context. An answer that
- * does not meet the expectations, or no answer at all, is a failure with the reason.
+ * A built-in HTTP action: sends one request relative to the bot's target with the bots' own
+ * HTTP/1.1 client ({@link Http1Client}), checks what came back (status, body text, JSON values)
+ * and saves JSON values into the bot's context. An answer that does not meet the expectations, or
+ * no answer at all, is a failure with the reason. Redirects are followed only with
+ * {@code followRedirects}; the body is decoded only when a check reads it.
  */
 public record HttpAction(String method, String path, Map<String, String> headers, JsonNode json, String body, Duration timeout,
         Set<Integer> statuses, List<String> bodyContains, Map<JsonPath, JsonNode> jsonEquals, Map<String, JsonPath> save,
-        UrlCache urlCache) implements ActionFn {
+        boolean followRedirects, UrlCache urlCache) implements ActionFn {
 
-    /** The parsed URL of a path without references, for the last target it was used with. */
+    /** The request of an action without references, for the last target it was used with: built once, not per request. */
     static final class UrlCache {
-        private volatile FixedUrl fixed;
+        private volatile Fixed fixed;
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** Without a check that reads the body, only this much of it is kept, for the snippet in a failure. */
+    private static final int SNIPPET_BYTES = 1024;
 
-    static {
-        // The JDK's HttpURLConnection on virtual threads is the fastest client the JDK has (about
-        // 3x its HttpClient on loopback; see bench/bots-throughput.sh). Keep a connection per bot
-        // alive instead of the default 5 per destination, and never resend a POST on our own.
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", "10000");
-        }
-        if (System.getProperty("sun.net.http.retryPost") == null) {
-            System.setProperty("sun.net.http.retryPost", "false");
-        }
-    }
-
-    /** HttpURLConnection cannot send PATCH, so PATCH alone goes through the JDK's HttpClient. */
-    private static final class PatchClient {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
-    /** What came back: a status and the body as text. */
-    record Answer(int status, String body) {
+    /** The same action without redirects, as before follow_redirects existed. */
+    public HttpAction(String method, String path, Map<String, String> headers, JsonNode json, String body, Duration timeout,
+            Set<Integer> statuses, List<String> bodyContains, Map<JsonPath, JsonNode> jsonEquals, Map<String, JsonPath> save,
+            UrlCache urlCache) {
+        this(method, path, headers, json, body, timeout, statuses, bodyContains, jsonEquals, save, false, urlCache);
     }
 
     /** The name an action gets when the YAML gives none: "GET /api/notes/${id}". */
@@ -82,7 +58,7 @@ public record HttpAction(String method, String path, Map<String, String> headers
         if (ctx.target().isEmpty()) {
             return Outcome.error("no target URL to send " + defaultName() + " to");
         }
-        Prepared request;
+        Http1Client.Request request;
         try {
             request = prepare(ctx);
         } catch (Substitution.MissingValue e) {
@@ -90,13 +66,17 @@ public record HttpAction(String method, String path, Map<String, String> headers
         } catch (IllegalArgumentException e) {
             return Outcome.error("cannot build the request: " + e.getMessage());
         }
-        Answer answer;
+        Http1Connection.Response answer;
         try {
-            answer = request.method().equals("PATCH") ? sendWithHttpClient(request) : send(request);
-        } catch (HttpTimeoutException | SocketTimeoutException e) {
+            answer = Http1Client.SHARED.send(request, timeout.toNanos(), readsBody() ? Integer.MAX_VALUE : SNIPPET_BYTES, followRedirects);
+        } catch (SocketTimeoutException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("interrupted during " + defaultName());
+            }
             return Outcome.fail("no answer within " + timeout.toMillis() + "ms");
         } catch (ConnectException e) {
-            return Outcome.fail("cannot connect to " + request.uri().getHost() + ":" + port(request.uri()) + " (connection refused)");
+            Http1Client.Destination d = request.destination();
+            return Outcome.fail("cannot connect to " + d.host() + ":" + d.port() + " (connection refused)");
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted during " + defaultName());
@@ -106,33 +86,29 @@ public record HttpAction(String method, String path, Map<String, String> headers
         return check(answer.status(), answer.body(), ctx);
     }
 
-    /** A request with every ${name} filled in. */
-    record Prepared(String method, URI given, URL url, Map<String, String> headers, byte[] body) {
-        URI uri() {
-            return given != null ? given : URI.create(url.toString());
-        }
+    private boolean readsBody() {
+        return !bodyContains.isEmpty() || !jsonEquals.isEmpty() || !save.isEmpty();
     }
 
-    /** The URL of a path without references, per target: parsed once, not per request. */
-    private record FixedUrl(String target, URL url) {
+    /** The request of a path without references, per target. */
+    private record Fixed(String target, Http1Client.Request request) {
     }
 
-    Prepared prepare(BotContext ctx) {
-        URL url;
-        URI uri = null;
-        if (Substitution.hasRefs(path)) {
-            uri = URI.create(ctx.target() + Substitution.expandPath(path, ctx));
-            url = toUrl(uri);
-        } else {
-            FixedUrl fixed = urlCache.fixed;
+    /** The request with every ${name} filled in. */
+    Http1Client.Request prepare(BotContext ctx) {
+        boolean fixedPath = !Substitution.hasRefs(path);
+        boolean plain = headers.isEmpty() && json == null && body == null;
+        if (fixedPath && plain) {
+            Fixed fixed = urlCache.fixed;
             if (fixed == null || !fixed.target().equals(ctx.target())) {
-                fixed = new FixedUrl(ctx.target(), toUrl(URI.create(ctx.target() + path)));
+                fixed = new Fixed(ctx.target(), Http1Client.Request.of(method, uri(ctx.target() + path), Map.of(), null));
                 urlCache.fixed = fixed;
             }
-            url = fixed.url();
+            return fixed.request();
         }
-        if (headers.isEmpty() && json == null && body == null) {
-            return new Prepared(method, uri, url, Map.of(), null);
+        URI uri = uri(ctx.target() + (fixedPath ? path : Substitution.expandPath(path, ctx)));
+        if (plain) {
+            return Http1Client.Request.of(method, uri, Map.of(), null);
         }
         Map<String, String> h = new LinkedHashMap<>();
         boolean contentType = false;
@@ -153,60 +129,25 @@ public record HttpAction(String method, String path, Map<String, String> headers
         } else if (body != null) {
             bytes = Substitution.expand(body, ctx).getBytes(StandardCharsets.UTF_8);
         }
-        return new Prepared(method, uri, url, h, bytes);
+        return Http1Client.Request.of(method, uri, h, bytes);
     }
 
-    private static URL toUrl(URI uri) {
-        try {
-            return uri.toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+    private static URI uri(String text) {
+        URI uri = URI.create(text);
+        Http1Client.Destination.of(uri); // http or https, with a host: said here, before any request
+        return uri;
     }
 
-    private Answer send(Prepared r) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) r.url().openConnection(Proxy.NO_PROXY);
-        c.setRequestMethod(r.method());
-        c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
-        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-        r.headers().forEach(c::setRequestProperty);
-        if (r.body() != null) {
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(r.body().length);
-            try (var out = c.getOutputStream()) {
-                out.write(r.body());
-            }
-        }
-        int status = c.getResponseCode();
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        String text = "";
-        if (in != null) {
-            try (in) { // reading to the end and closing returns the connection to the keep-alive cache
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        return new Answer(status, text);
-    }
-
-    private Answer sendWithHttpClient(Prepared r) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(r.uri()).timeout(timeout);
-        r.headers().forEach(b::header);
-        b.method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(r.body()));
-        HttpResponse<String> response = PatchClient.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body());
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-    }
-
-    Outcome check(int status, String text, BotContext ctx) {
+    Outcome check(int status, byte[] bytes, BotContext ctx) {
         if (statuses == null ? status < 200 || status > 299 : !statuses.contains(status)) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
             String wanted = statuses == null ? "2xx" : statuses.size() == 1 ? statuses.iterator().next().toString() : "one of " + statuses;
             return Outcome.fail("expected status " + wanted + ", got " + status + snippet(text));
         }
+        if (!readsBody()) {
+            return Outcome.succeed();
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         for (String part : bodyContains) {
             String expanded = Substitution.expand(part, ctx);
             if (!text.contains(expanded)) {

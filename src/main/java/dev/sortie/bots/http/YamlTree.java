@@ -346,7 +346,7 @@ public final class YamlTree {
         }
         JsonNode r = n.get("request");
         String here = join(at, "request");
-        if (!fields(r, here, Set.of("method", "path", "headers", "json", "body", "timeout"), Set.of("path"))) {
+        if (!fields(r, here, Set.of("method", "path", "headers", "json", "body", "timeout", "follow_redirects"), Set.of("path"))) {
             return null;
         }
         int before = problems.size();
@@ -381,6 +381,14 @@ public final class YamlTree {
         }
         String body = r.has("body") ? text(r.get("body"), join(here, "body")) : null;
         Duration timeout = r.has("timeout") ? duration(r.get("timeout"), join(here, "timeout"), false) : Duration.ofSeconds(10);
+        boolean followRedirects = false;
+        if (r.has("follow_redirects")) {
+            if (r.get("follow_redirects").isBoolean()) {
+                followRedirects = r.get("follow_redirects").asBoolean();
+            } else {
+                problem(join(here, "follow_redirects"), "expected true or false, got " + kind(r.get("follow_redirects")));
+            }
+        }
 
         Set<Integer> statuses = null;
         List<String> contains = new ArrayList<>();
@@ -440,7 +448,7 @@ public final class YamlTree {
             return null;
         }
         HttpAction action = new HttpAction(method.toUpperCase(), path, Map.copyOf(headers), r.get("json"), body, timeout,
-                statuses, List.copyOf(contains), equals, save, new HttpAction.UrlCache());
+                statuses, List.copyOf(contains), equals, save, followRedirects, new HttpAction.UrlCache());
         return Trees.action(name != null ? name : action.defaultName(), action);
     }
 
