@@ -28,16 +28,23 @@ public final class Ownership {
     }
 
     /**
-     * A file that the app's user and the daemon's user both write (the deploy lock): in the app_users layout (a setgid
-     * app dir, whose group is the app's and holds only the daemon's user) it is made group-writable, 0660. Elsewhere,
-     * or when this process may not change its mode (another user made it so already), nothing changes.
+     * Whether {@code dir} is in the app_users layout: setgid, so that what anyone makes in it gets the daemon's group
+     * (which the app's processes do not have) and the daemon's user's commands reach it through that group.
+     */
+    public static boolean isSetgid(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return false;
+        }
+        return ((Integer) Files.getAttribute(dir, "unix:mode") & 02000) != 0;
+    }
+
+    /**
+     * A file that the app's user and the daemon's user both write (the deploy lock): in the app_users layout
+     * ({@link #isSetgid}) it is made group-writable, 0660. Elsewhere, or when this process may not change its mode
+     * (another user made it so already), nothing changes.
      */
     public static void groupWritable(Path file) throws IOException {
-        if (!file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (((Integer) Files.getAttribute(dir, "unix:mode") & 02000) == 0) {
+        if (!isSetgid(file.toAbsolutePath().getParent())) {
             return;
         }
         var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----");

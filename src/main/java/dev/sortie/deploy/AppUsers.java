@@ -24,8 +24,8 @@ import java.util.Set;
 /**
  * With {@code app_users: true} in the server config, each app's instances run as its own Unix user,
  * {@code sortie-<app>}, which Sortie makes (a system user with its own group, no home, no login shell).
- * The app's config file, its releases dir and its logs dir are that user's alone (0600 / 0700), so one
- * app's processes cannot read another's config, releases or logs, nor signal its processes. It needs the
+ * The app's config file, its releases dir and its logs dir are that user's, with nothing for others (see
+ * {@link #own}), so one app's processes cannot read another's config, releases or logs, nor signal its processes. It needs the
  * privilege to make users and switch to them: root, or the capabilities the system install's unit grants the
  * {@code sortie} user ({@link Privileges#APP_USERS}). A command without them (a person's, over SSH or with
  * {@code sudo -u sortie}) asks the daemon to do it. The app's files are the app user's, in the daemon's group
@@ -117,7 +117,7 @@ public final class AppUsers {
         if (!daemon.isRunning()) {
             throw new IOException("app_users: true in " + home.serverConfig() + ": each app runs as its own Unix user, which only the sortie"
                     + " server may make and manage (it runs as root, or with the capabilities of the system install's unit), and it is"
-                    + " not running; start it (systemctl start sortie, or sortie server start as root)");
+                    + " not running; start it: sudo systemctl start sortie");
         }
         daemon.call("app_user", new Request(app, action), Void.class);
     }
@@ -190,10 +190,9 @@ public final class AppUsers {
         }
     }
 
-    /** Sets a directory's setgid bit, so that what anyone makes in it gets the app's group (java.nio has no name for the bit). */
+    /** Sets a directory's setgid bit, so that what anyone makes in it gets the daemon's group (java.nio has no name for the bit). */
     private static void setgid(Path dir) throws IOException {
-        int mode = (Integer) Files.getAttribute(dir, "unix:mode");
-        if ((mode & 02000) == 0) {
+        if (!Ownership.isSetgid(dir)) {
             run(List.of("chmod", "g+s", dir.toString()), "set the setgid bit of " + dir);
         }
     }
@@ -207,7 +206,7 @@ public final class AppUsers {
         if (RunAs.lookup(name).isPresent()) {
             run(List.of("userdel", name), "remove the Unix user " + name);
         }
-        if (groupExists(name)) { // userdel keeps a group that has members: the daemon's user is one
+        if (groupExists(name)) { // userdel keeps a group that has members (an earlier layout made the daemon's user one)
             run(List.of("groupdel", name), "remove the Unix group " + name);
         }
     }

@@ -29,8 +29,9 @@ public final class Privileges {
      */
     public static final List<String> APP_USERS = List.of("chown", "dac_override", "fowner", "kill", "setgid", "setuid");
 
-    private static final long EFFECTIVE = effective();
-    private static final int GID = gidOf();
+    private static final List<String> STATUS = status();
+    private static final long EFFECTIVE = parse(STATUS);
+    private static final int GID = gidOf(STATUS);
 
     private Privileges() {
     }
@@ -68,28 +69,26 @@ public final class Privileges {
         return true;
     }
 
-    /** The {@code CapEff} mask of {@code /proc/self/status}; 0 where there is none (not Linux). */
-    static long effective() {
+    /** {@code /proc/self/status}, read once; empty where there is none (not Linux): no capabilities, no gid. */
+    private static List<String> status() {
         try {
-            return parse(Files.readAllLines(Path.of("/proc/self/status")));
+            return Files.readAllLines(Path.of("/proc/self/status"));
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return List.of();
         }
     }
 
-    private static int gidOf() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Gid:")) {
-                    return Integer.parseInt(line.substring("Gid:".length()).strip().split("\\s+")[0]);
-                }
+    /** The real gid, the first of the {@code Gid:} line; -1 where there is none. */
+    static int gidOf(List<String> status) {
+        for (String line : status) {
+            if (line.startsWith("Gid:")) {
+                return Integer.parseInt(line.substring("Gid:".length()).strip().split("\\s+")[0]);
             }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: below
         }
         return -1;
     }
 
+    /** The {@code CapEff} mask of a status file; 0 where it has none. */
     static long parse(List<String> status) {
         for (String line : status) {
             if (line.startsWith("CapEff:")) {

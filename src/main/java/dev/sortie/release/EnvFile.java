@@ -1,5 +1,6 @@
 package dev.sortie.release;
 
+import dev.sortie.config.Ownership;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,8 @@ import java.util.regex.Pattern;
  * Config vars on disk: {@code KEY=VALUE} lines, {@code #} starts a comment line. The app's
  * {@code apps/<app>/env} and each release's snapshot {@code releases/<id>/env} use it; both are
  * written atomically at mode 0600, since values are secrets. When apps are kept apart (app_users), the app's dir is
- * setgid with the app's group, which holds only the daemon's user: there the files are 0640, so that the daemon's
- * user's commands ({@code sortie config}, run over SSH) read them, and still no other app does.
+ * setgid in the daemon's group, which no app's processes have: there the files are 0640, so that the daemon's user's
+ * commands ({@code sortie config}, run over SSH) read them, and still no other app does.
  */
 public final class EnvFile {
 
@@ -102,7 +103,7 @@ public final class EnvFile {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        boolean groupReads = appGroupDir(file.getParent());
+        boolean groupReads = Ownership.isSetgid(file.toAbsolutePath().getParent());
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
@@ -140,7 +141,7 @@ public final class EnvFile {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
         Set<PosixFilePermission> loose = new HashSet<>(mode);
         loose.removeAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-        boolean groupReads = appGroupDir(file.toAbsolutePath().getParent())
+        boolean groupReads = Ownership.isSetgid(file.toAbsolutePath().getParent())
                 && Files.getAttribute(file, "unix:gid").equals(Files.getAttribute(file.toAbsolutePath().getParent(), "unix:gid"));
         if (groupReads) {
             loose.remove(PosixFilePermission.GROUP_READ);
@@ -152,14 +153,6 @@ public final class EnvFile {
         Files.setPosixFilePermissions(file, tight);
         return "warning: " + file + " was mode " + PosixFilePermissions.toString(mode)
                 + ", readable by others; it holds config values, so it is now " + PosixFilePermissions.toString(tight);
-    }
-
-    /** Whether {@code dir} is an app's dir of the app_users layout: setgid, so its group is the app's. */
-    static boolean appGroupDir(Path dir) throws IOException {
-        if (!dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-            return false;
-        }
-        return ((Integer) Files.getAttribute(dir, "unix:mode") & 02000) != 0;
     }
 
     /** The names, sorted: what release.json records instead of the values. */

@@ -16,6 +16,8 @@ class PrivilegesTest {
         assertEquals(0xebL, Privileges.parse(List.of("Name:\tjava", "CapInh:\t00000000000000eb", "CapEff:\t00000000000000eb")));
         assertEquals(0x1ffffffffffL, Privileges.parse(List.of("CapEff:\t000001ffffffffff")));
         assertEquals(0, Privileges.parse(List.of("Name:\tjava")), "no line: no capabilities");
+        assertEquals(992, Privileges.gidOf(List.of("Uid:\t993\t993\t993\t993", "Gid:\t992\t0\t992\t992")), "the real gid");
+        assertEquals(-1, Privileges.gidOf(List.of()));
     }
 
     @Test
