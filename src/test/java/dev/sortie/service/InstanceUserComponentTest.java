@@ -89,7 +89,9 @@ class InstanceUserComponentTest {
             assertEquals("cannot-read", lines.get(3), read(log));
             assertEquals("cannot-signal", lines.get(4), read(log));
             assertEquals(alice.uid(), (int) Files.getAttribute(log, "unix:uid"), "its log is the app user's");
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+            // the daemon's group (this JVM's) reads it, for `sortie logs` run as the daemon's user; others get nothing
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+            assertEquals(dev.sortie.exec.Privileges.gid(), (int) Files.getAttribute(log, "unix:gid"), "in the daemon's group, not alice's");
             assertEquals(Integer.toString(bob.uid()), uidOf(b.pid()));
             assertEquals(Integer.toString(alice.uid()), uidOf(a.pid()));
         } finally {
