@@ -278,7 +278,7 @@ class PushDeployE2ETest {
         }
         assertFalse(sortie.curl(sortie.url("plain")).output().endsWith("200"), "nothing serves");
 
-        sortie.sortie("server", "start").assertOk();
+        Proc.Result started = sortie.sortie("server", "start").assertOk();
         Await.until("the live release serves again", () -> {
             try {
                 return sortie.curl(sortie.url("plain")).output().equals("third release\n\n200");
@@ -289,10 +289,11 @@ class PushDeployE2ETest {
         long newMaster = Long.parseLong(Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip());
         assertNotEquals(master, newMaster, "a new nginx master");
         assertTrue(Await.alive(newMaster));
-        // the instance came back on its port (the daemon then starts nginx for the live sites) or on another (the site is
-        // pointed there, which starts nginx too): either way the log says which
+        // who started nginx: `server start` itself, or (systemd runs `server run`, with no CLI around it) the daemon for the
+        // live sites, or a repoint of the site when the instance came back on another port; one of them says so
         String log = Files.readString(sortie.home.resolve("run/server.log"));
-        assertTrue(log.contains("started the managed nginx, which was not running") || log.contains("(nothing named it)"), log);
+        assertTrue(started.output().contains("Started the managed nginx") || log.contains("started the managed nginx, which was not running")
+                || log.contains("(nothing named it)"), started.output() + "\n" + log);
     }
 
     private static String pidOf(String ps, String app) {
