@@ -256,6 +256,36 @@ class FaultsE2ETest {
         assertEquals(1, reattached.exit(), "logs -f ends with the deploy, and says it failed:\n" + reattached.output());
     }
 
+    /**
+     * The push's hook (hooks/sortie-push) follows its deploy through the daemon; the daemon killed -9 meanwhile takes
+     * the worker with it. The hook then follows the deploy on the full path (sortie git-hook --follow), which starts
+     * the daemon again: that ends the deploy from its journal, and the pusher is told how it ended.
+     */
+    @Test
+    @Order(5)
+    void aPushWhoseDaemonIsKilledWhileItFollowsIsToldHowItsDeployEnded() throws Exception {
+        String live = liveRelease();
+        var load = Wrk.start("http://127.0.0.1:" + sortie.nginxPort + "/", APP + ".localhost", 4, 8);
+        Thread.sleep(500);
+        Files.writeString(ctl.resolve("pause-after_upgrade_service"), "");
+        Files.writeString(project.resolve("message.txt"), "release " + (++version) + "\n");
+        var push = CompletableFuture.supplyAsync(() -> commitAndPush("release " + version), pool());
+        Path at = ctl.resolve("at-after_upgrade_service");
+        Await.until("the deploy reaches after_upgrade_service", () -> Files.exists(at));
+        String log = Files.readString(sortie.home.resolve("run/server.log"));
+        assertTrue(log.contains("followed by its hook"), "the push went the hook's fast path (no JVM):\n" + log);
+        long daemon = Long.parseLong(Files.readString(sortie.home.resolve("run/server.pid")).strip());
+        assertTrue(ProcessHandle.of(daemon).orElseThrow().destroyForcibly(), "kill -9 the daemon");
+        String out = push.join().output();
+        Files.deleteIfExists(at);
+        Files.deleteIfExists(ctl.resolve("pause-after_upgrade_service"));
+        assertTrue(out.contains("deploy FAILED at upgrade_service: "), out);
+        assertTrue(out.contains("The previous release " + live + " is still serving."), out);
+        assertTrue(out.contains("The push was accepted, but its deploy failed"), out);
+        assertNoFailedRequests(load.join());
+        assertConverged(live, newestDeploy(), "the deploy process died during upgrade_service");
+    }
+
     @ParameterizedTest(name = "a rollback whose worker is killed at {0}")
     @CsvSource({
         "after_upgrade_service, upgrade_service",
