@@ -3,7 +3,7 @@
 # times, in the same run and interleaved, from the command to the old code serving:
 #   redeploy   sortie deploy APP <the previous release's sha>   (the workaround before rollback: a rebuild)
 #   rollback   sortie rollback APP                                (cold: a new instance of the stored release)
-#   standby    sortie rollback APP within standby: 60s            (the previous instance still runs: nginx only)
+#   standby    sortie rollback APP within standby: 15s            (the previous instance still runs: nginx only)
 # Each command returns once nginx serves the release (Sortie confirms it); the script checks the served
 # X-Sortie-Release header afterwards. Prints every time, the medians, the ratios, and for the rollbacks the
 # app's own start time (upgrade_service in release.json) so Sortie's share is visible.
@@ -11,6 +11,9 @@
 #   bench/rollback.sh [ROUNDS]      default 3
 #   SORTIE=/path/to/sortie          the installed launcher (default: sortie on PATH)
 #   APPS="hello plain"              which apps to measure
+#   STANDBY=15s                     the standby window of the standby round (each round waits it out, so the
+#                                   next cold rollback starts an instance; a cold one that took over a standby,
+#                                   or a standby one that did not, stops the script)
 #
 # Uses a throwaway SORTIE_HOME and a free loopback port; stops everything it started.
 set -euo pipefail
@@ -40,6 +43,14 @@ served() { curl -s -D - -o /dev/null -H "Host: $1.localhost" "http://127.0.0.1:$
 start_secs() { # upgrade_service's seconds in a release.json
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(next((s["seconds"] for s in r["steps"] if s["step"]=="upgrade_service"), 0))' \
     "$SORTIE_HOME/apps/$1/releases/$2/release.json"
+}
+
+no_standby() { # waits until no standby of $1 runs, so the next round's rollback is cold
+  for _ in $(seq 1 120); do
+    "$sortie" ps | awk -v a="$1" '$1 == a && $5 == "standby"' | grep -q . || return 0
+    sleep 1
+  done
+  echo "a standby of $1 still runs after 2 minutes" >&2; exit 1
 }
 
 timed() { # $1 app, then the sortie command; prints ms, checks the live release is what nginx serves
@@ -83,10 +94,13 @@ for app in $apps; do
     [ -n "$other" ] || other=$(git -C "$work/src-$app" rev-parse HEAD~1)
     d=$(timed "$app" deploy "$app" "$other")
     b=$(timed "$app" rollback "$app"); bs=$(start_secs "$app" "$(current "$app")")
-    "$sortie" apps set "$app" standby=60s >/dev/null
+    grep -q 'took over the standby' "$work/last.out" && { echo "the cold rollback of $app took over a standby" >&2; exit 1; }
+    "$sortie" apps set "$app" standby=${STANDBY:-15s} >/dev/null
     timed "$app" rollback "$app" >/dev/null          # leaves the release it left as a standby
     s=$(timed "$app" rollback "$app"); ss=$(start_secs "$app" "$(current "$app")")
+    grep -q 'took over the standby' "$work/last.out" || { echo "the standby rollback of $app started an instance (standby ${STANDBY:-15s} over?)" >&2; exit 1; }
     "$sortie" apps set "$app" standby= >/dev/null
+    no_standby "$app"
     echo "$d" >> "$work/$app.redeploy"; echo "$b" >> "$work/$app.rollback"; echo "$s" >> "$work/$app.standby"
     printf '%-6s %-5s %8sms %8sms %8sms   cold %s, standby %s\n' "$app" "$r" "$d" "$b" "$s" "$bs" "$ss"
   done
