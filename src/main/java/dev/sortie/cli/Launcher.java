@@ -53,6 +53,12 @@ public final class Launcher {
         if (args.length == 2 && args[0].equals("ssh-shell") && noOptions(args)) {
             return call(new SshShellCommand(args[1]));
         }
+        if ((args.length == 2 || args.length == 3) && args[0].equals("rollback") && noOptions(args)) {
+            RollbackCommand rollback = new RollbackCommand(); // a rollback's clock is the user's: no model of the whole tree
+            rollback.name = args[1];
+            rollback.release = args.length == 3 ? args[2] : null;
+            return call(rollback);
+        }
         if (args.length == 1 && args[0].equals("deploy-worker")) {
             return call(new WorkerCommand());
         }
