@@ -1,5 +1,6 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.StoredDeploys;
 import dev.sortie.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof UserError u) {
             code = u.exitCode();
             message = u.getMessage();
-        } else if (e instanceof ConfigException) {
+        } else if (e instanceof ConfigException || e instanceof StoredDeploys.NotDeployable) {
             code = ExitCodes.CONFIG;
             message = e.getMessage();
         } else if (e instanceof IOException || e instanceof UncheckedIOException) {

@@ -137,7 +137,7 @@ class DayTwoE2ETest {
     @Order(4)
     void aRollbackToAReleaseThatCannotRunListsTheOnesThatCan() throws Exception {
         Proc.Result unknown = sortie.sortie("rollback", APP, "19990101-000000");
-        assertNotEquals(0, unknown.exit());
+        assertEquals(3, unknown.exit(), "bad input: " + unknown.output());
         assertTrue(unknown.output().contains("no release 19990101-000000 of " + APP), unknown.output());
         assertTrue(unknown.output().contains("releases you can roll back to:"), unknown.output());
 
@@ -147,9 +147,24 @@ class DayTwoE2ETest {
         String failed = newestReleaseDir().getFileName().toString();
         assertEquals("failed", record(failed).get("outcome").asText());
         Proc.Result toFailed = sortie.sortie("rollback", APP, failed);
-        assertNotEquals(0, toFailed.exit());
+        assertEquals(3, toFailed.exit(), toFailed.output());
         assertTrue(toFailed.output().contains("release " + failed + " failed"), toFailed.output());
         assertTrue(toFailed.output().contains("releases you can roll back to:"), toFailed.output());
+
+        // a pruned release: its record is a tombstone now, its files are gone
+        Proc.Result prune = sortie.sortie("releases", "prune", APP, "--keep", "1");
+        assertEquals(0, prune.exit(), prune.output());
+        List<String> tombstones = Files.readAllLines(sortie.home.resolve("apps/" + APP + "/releases/.tombstones.jsonl"));
+        assertFalse(tombstones.isEmpty(), prune.output());
+        String pruned = JSON.readTree(tombstones.getFirst()).get("id").asText();
+        assertFalse(Files.exists(releaseDir(pruned)), pruned);
+        Proc.Result toPruned = sortie.sortie("rollback", APP, pruned);
+        assertEquals(3, toPruned.exit(), toPruned.output());
+        assertTrue(toPruned.output().contains("release " + pruned + " was pruned: its files are gone"), toPruned.output());
+        assertTrue(toPruned.output().contains("releases you can roll back to:"), toPruned.output());
+        String listing = toPruned.output().substring(toPruned.output().indexOf("releases you can roll back to:"));
+        assertFalse(listing.contains(pruned), "a pruned release is not offered: " + listing);
+        assertFalse(listing.contains(failed), "a failed release is not offered: " + listing);
         sortie.git(project, "revert", "--no-edit", "HEAD").assertOk();
         assertTrue(Files.readString(project.resolve("sortie.yml")).contains("run: [java, Server.java]"));
     }
