@@ -11,7 +11,10 @@ import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.ReleaseProbe;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.StepId;
+import dev.sortie.hooks.runtime.HookCache;
+import dev.sortie.release.EnvFile;
 import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
 import dev.sortie.service.HttpWait;
 import dev.sortie.steps.DirTree;
 import java.io.BufferedReader;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -69,6 +73,7 @@ final class WorkerWarmUp {
                     () -> journal(scratch),
                     WorkerWarmUp::config,
                     () -> repository(sortie, scratch),
+                    () -> releases(sortie, scratch),
                     () -> sortie.daemon().list(),
                     () -> DeployPlan.steps().forEach(step -> step.id()),
                     () -> sortie.sites().render("warm-up", "20000101-000000-0000000", List.of("warm-up.localhost"), 1),
@@ -150,6 +155,37 @@ final class WorkerWarmUp {
             repo.checkout(live.get().commit(), scratch.resolve("build"));
             DirTree.copy(scratch.resolve("build"), scratch.resolve("release"));
         }
+    }
+
+    /**
+     * What a rollback, config change or restart does before and after its steps, in scratch: the last deployed
+     * app's release records read, one of them written again with its config snapshot, its files linked into a
+     * new release and the current link switched, and the hooks API's fingerprint (every deploy with hooks
+     * computes it). Without this, the first record a worker writes costs it Jackson's serializers on the clock.
+     */
+    private static void releases(Sortie sortie, Path scratch) throws IOException {
+        new HookCache(scratch.resolve("hooks-cache"));
+        Optional<String> app = lastDeployed(sortie);
+        if (app.isEmpty()) {
+            return;
+        }
+        Optional<ReleaseRecord> live = sortie.releases(app.get()).list().stream().filter(ReleaseRecord::isLive).findFirst();
+        if (live.isEmpty()) {
+            return;
+        }
+        ReleaseStore store = new ReleaseStore(scratch.resolve("releases"), scratch.resolve("current"));
+        String from = "20000101-000000-0000000";
+        String to = "20000101-000001-0000000";
+        Files.createDirectories(store.dir(from).resolve(ReleaseStore.APP_DIR));
+        Files.writeString(store.dir(from).resolve(ReleaseStore.APP_DIR).resolve("warm-up.txt"), "warm-up\n");
+        Map<String, String> env = Map.of("WARM_UP", "1");
+        store.linkFrom(from, to, env);
+        store.readEnv(to);
+        store.writeRecord(live.get()); // under its own id, in the scratch store
+        store.switchCurrent(to);
+        store.list();
+        store.artifactBytes(to);
+        EnvFile.hash(env);
     }
 
     /** The app with the newest journal. */

@@ -1,13 +1,17 @@
 package dev.sortie.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sortie.config.ServerConfig;
 import dev.sortie.config.SortieHome;
+import dev.sortie.release.ReleaseRecord;
+import dev.sortie.release.ReleaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,6 +41,28 @@ class WorkerWarmUpTest {
 
         assertEquals(homeBefore, tree(home), "nothing written under SORTIE_HOME");
         assertEquals(scratchBefore, scratchDirs(), "its scratch directory is removed");
+    }
+
+    @Test
+    void withALiveReleaseItReadsTheReleasesAndWritesNothingOfTheApps() throws IOException {
+        String id = "20261201-120000-abcdef1";
+        ReleaseStore store = new ReleaseStore(home.resolve("apps/shop/releases"), home.resolve("apps/shop/current"));
+        Files.createDirectories(store.dir(id).resolve(ReleaseStore.APP_DIR));
+        Files.writeString(store.dir(id).resolve(ReleaseStore.APP_DIR).resolve("server.py"), "print('hi')\n");
+        Instant at = Instant.parse("2026-12-01T12:00:00Z");
+        store.writeRecord(new ReleaseRecord(id, "shop", "abcdef1234567890abcdef1234567890abcdef12", "main", at, at.plusSeconds(3),
+                ReleaseRecord.LIVE, null, null, List.of(), 0, List.of(), "push", null, null, null, null, 0, null, null, null));
+        store.switchCurrent(id);
+        Files.createDirectories(home.resolve("apps/shop/deploys"));
+        Files.writeString(home.resolve("apps/shop/deploys/" + id + ".jsonl"), "");
+        Set<Path> homeBefore = tree(home);
+        byte[] recordBefore = Files.readAllBytes(store.dir(id).resolve("release.json"));
+
+        WorkerWarmUp.run(sortie(), () -> false);
+
+        assertEquals(homeBefore, tree(home), "nothing written under SORTIE_HOME");
+        assertArrayEquals(recordBefore, Files.readAllBytes(store.dir(id).resolve("release.json")));
+        assertEquals(store.dir(id), store.dir(store.currentId().orElseThrow()), "current is where it was");
     }
 
     @Test
