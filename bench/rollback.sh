@@ -11,9 +11,10 @@
 #   bench/rollback.sh [ROUNDS]      default 3
 #   SORTIE=/path/to/sortie          the installed launcher (default: sortie on PATH)
 #   APPS="hello plain"              which apps to measure
-#   STANDBY=15s                     the standby window of the standby round (each round waits it out, so the
-#                                   next cold rollback starts an instance; a cold one that took over a standby,
-#                                   or a standby one that did not, stops the script)
+#   STANDBY=15s                     the standby window of the standby round. Before each cold rollback the script
+#                                   waits until no instance of the app retires (a standby, or one draining after the
+#                                   redeploy: a rollback within the drain takes it back too); a cold rollback that
+#                                   took an instance back, or a standby one that did not, stops the script
 #
 # Uses a throwaway SORTIE_HOME and a free loopback port; stops everything it started.
 set -euo pipefail
@@ -45,12 +46,12 @@ start_secs() { # upgrade_service's seconds in a release.json
     "$SORTIE_HOME/apps/$1/releases/$2/release.json"
 }
 
-no_standby() { # waits until no standby of $1 runs, so the next round's rollback is cold
+retired() { # waits until no instance of $1 is retiring (standby or draining): a rollback to it would take it back
   for _ in $(seq 1 120); do
-    "$sortie" ps | awk -v a="$1" '$1 == a && $5 == "standby"' | grep -q . || return 0
-    sleep 1
+    "$sortie" ps | awk -v a="$1" '$1 == a && ($5 == "standby" || $5 == "draining" || $5 == "stopping")' | grep -q . || return 0
+    sleep 0.5
   done
-  echo "a standby of $1 still runs after 2 minutes" >&2; exit 1
+  echo "an instance of $1 still retires after a minute" >&2; exit 1
 }
 
 timed() { # $1 app, then the sortie command; prints ms, checks the live release is what nginx serves
@@ -93,6 +94,7 @@ for app in $apps; do
       "$SORTIE_HOME/apps/$app/releases/$("$sortie" releases "$app" | awk 'NR==3 {print $1}')/release.json" 2>/dev/null || true)
     [ -n "$other" ] || other=$(git -C "$work/src-$app" rev-parse HEAD~1)
     d=$(timed "$app" deploy "$app" "$other")
+    retired "$app"                                   # the release it replaced drains: cold means no instance to take back
     b=$(timed "$app" rollback "$app"); bs=$(start_secs "$app" "$(current "$app")")
     grep -q 'took over the standby' "$work/last.out" && { echo "the cold rollback of $app took over a standby" >&2; exit 1; }
     "$sortie" apps set "$app" standby=${STANDBY:-15s} >/dev/null
@@ -100,7 +102,6 @@ for app in $apps; do
     s=$(timed "$app" rollback "$app"); ss=$(start_secs "$app" "$(current "$app")")
     grep -q 'took over the standby' "$work/last.out" || { echo "the standby rollback of $app started an instance (standby ${STANDBY:-15s} over?)" >&2; exit 1; }
     "$sortie" apps set "$app" standby= >/dev/null
-    no_standby "$app"
     echo "$d" >> "$work/$app.redeploy"; echo "$b" >> "$work/$app.rollback"; echo "$s" >> "$work/$app.standby"
     printf '%-6s %-5s %8sms %8sms %8sms   cold %s, standby %s\n' "$app" "$r" "$d" "$b" "$s" "$bs" "$ss"
   done
