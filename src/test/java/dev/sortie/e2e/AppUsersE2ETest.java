@@ -304,7 +304,8 @@ class AppUsersE2ETest {
         assertEquals(before, sortie.curl(victimUrl).output(), "nothing was deployed");
 
         unitDaemon = sortie.runDaemonAsTheUnit(UNIT_CAPABILITIES); // systemctl start sortie
-        assertTrue(!Files.exists(sortie.home.resolve("run/server.stopped")), "the started unit clears the stop");
+        Await.until("the started unit clears the stop, once it has adopted its instances",
+                () -> !Files.exists(sortie.home.resolve("run/server.stopped")));
         assertEquals(pids(ps), pids(sortie.sortie("ps").assertOk().output()), "it adopted the instances, not restarted them");
         Proc.Result deploy = sortie.sortie("deploy", VICTIM);
         assertTrue(deploy.output().contains("is live at"), deploy.output());
