@@ -194,7 +194,7 @@ class SystemInstallE2ETest {
         Files.writeString(script, """
                 set -u
                 T=%1$s
-                for d in etc usrlocal varlib; do mkdir -p "$T/$d"; done
+                for d in etc usrlocal varlib; do mkdir -p "$T/$d"; done  # /var/lib, a copy, holds the project too: the test's temp dir is 0700
                 cp -a /etc/. "$T/etc/"; cp -a /var/lib/. "$T/varlib/"
                 mount --bind "$T/etc" /etc && mount --bind "$T/usrlocal" /usr/local && mount --bind "$T/varlib" /var/lib || exit 99
                 as() { runuser -u sortie -- env PATH=/usr/local/bin:/usr/bin:/bin HOME=/var/lib/sortie "$@"; }
@@ -202,10 +202,10 @@ class SystemInstallE2ETest {
                 echo "== install"; bash install.sh --system --no-build --no-cds 2>&1
                 pid=$(cat /var/lib/sortie/run/server.pid)
                 echo "== daemon"; grep -E '^(Uid|CapEff):' /proc/$pid/status; echo "sortie uid $(id -u sortie)"
-                printf 'nginx:\n  listen: 127.0.0.1\n  port: %3$d\n' > /var/lib/sortie/sortie.yml
+                printf 'nginx:\n  listen: 127.0.0.1\n  port: %3$d\napp_users: true\n' > /var/lib/sortie/sortie.yml  # loopback only, apps apart as the installer's
                 echo "== reinstall"; bash install.sh --system --no-build --no-cds 2>&1
                 echo "== create"; as sortie apps create shop 2>&1
-                cp -r src/test/resources/fixtures/plain "$T/shop" && chown -R sortie:sortie "$T/shop" && cd "$T/shop"
+                P=/var/lib/shop-project; cp -r src/test/resources/fixtures/plain "$P" && chown -R sortie:sortie "$P" && cd "$P"
                 as git init -q -b main && as git -c user.email=t@t -c user.name=t add -A && as git -c user.email=t@t -c user.name=t commit -qm first
                 echo "== push"; as git push /var/lib/sortie/apps/shop/repo.git main 2>&1
                 echo "== curl"; curl -sS --max-time 10 -H 'Host: shop.localhost' http://127.0.0.1:%3$d/
