@@ -17,11 +17,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -62,7 +62,9 @@ final class Run {
     private final TreeRunner runner;
     private final BotTimer timer = new BotTimer("bot-timer");
     private final int treeDepth;
-    private final ConcurrentHashMap<Long, Bot> bots = new ConcurrentHashMap<>();
+    /** The live bot slots, a list linked through the bots themselves (a map would cost a waiting bot 70 bytes more). */
+    private final ReentrantLock rosterLock = new ReentrantLock();
+    private Bot first;
     private final AtomicLong lastId = new AtomicLong();
     private final AtomicInteger alive = new AtomicInteger();
     private final AtomicInteger slots = new AtomicInteger();
@@ -157,7 +159,6 @@ final class Run {
         static final int GRACEFUL = 1;
         static final int AT_ONCE = 2;
 
-        final long slot;
         /** Open model: the bot runs the tree once, and its latency counts from when it was due. */
         final boolean once;
         final long dueAt;
@@ -171,8 +172,11 @@ final class Run {
         private long began;
         private long seed;
 
-        Bot(long slot, boolean once, long dueAt) {
-            this.slot = slot;
+        /** The roster's links, guarded by rosterLock. */
+        private Bot prev;
+        private Bot next;
+
+        Bot(boolean once, long dueAt) {
             this.once = once;
             this.dueAt = dueAt;
         }
@@ -272,7 +276,7 @@ final class Run {
                 note(new BotFailure(botId, null, BotFailure.Kind.CRASHED, "crashed: " + e));
             }
             thread = null;
-            bots.remove(slot);
+            delist(this);
             slots.decrementAndGet();
             LockSupport.unpark(spawner);
         }
@@ -379,6 +383,51 @@ final class Run {
         }
     }
 
+    private void enlist(Bot bot) {
+        rosterLock.lock();
+        try {
+            bot.next = first;
+            if (first != null) {
+                first.prev = bot;
+            }
+            first = bot;
+        } finally {
+            rosterLock.unlock();
+        }
+    }
+
+    private void delist(Bot bot) {
+        rosterLock.lock();
+        try {
+            if (bot.prev != null) {
+                bot.prev.next = bot.next;
+            } else if (first == bot) {
+                first = bot.next;
+            }
+            if (bot.next != null) {
+                bot.next.prev = bot.prev;
+            }
+            bot.prev = null;
+            bot.next = null;
+        } finally {
+            rosterLock.unlock();
+        }
+    }
+
+    /** The live bot slots now, newest first; a copy, so that stopping them does not hold the roster. */
+    private List<Bot> roster() {
+        rosterLock.lock();
+        try {
+            List<Bot> all = new ArrayList<>(Math.max(16, slots.get()));
+            for (Bot b = first; b != null; b = b.next) {
+                all.add(b);
+            }
+            return all;
+        } finally {
+            rosterLock.unlock();
+        }
+    }
+
     private void note(BotFailure failure) {
         if (failures.size() < MAX_FAILURES_LISTED) {
             failures.add(failure);
@@ -406,7 +455,7 @@ final class Run {
                         break;
                     }
                     if (terminateAt - now <= 0) {
-                        bots.values().forEach(Bot::kill);
+                        roster().forEach(Bot::kill);
                     }
                     if (terminateAt + ABANDON_NANOS - now <= 0) {
                         abandonStuckBots();
@@ -458,15 +507,15 @@ final class Run {
             finish(null);
         } catch (RuntimeException | Error e) {
             brokenBecause = e.toString();
-            bots.values().forEach(Bot::kill);
+            roster().forEach(Bot::kill);
             finish(e.toString());
         }
     }
 
     private void startBot(boolean once, long dueAt) {
-        long slot = started++;
-        Bot bot = new Bot(slot, once, dueAt);
-        bots.put(slot, bot);
+        started++;
+        Bot bot = new Bot(once, dueAt);
+        enlist(bot);
         slots.incrementAndGet();
         Thread.ofVirtual().start(bot);
     }
@@ -490,8 +539,9 @@ final class Run {
         wanted.set(target);
         if (target < now) {
             // bots already asked to stop still hold their slots until their action ends: count only the others
-            int extra = (int) bots.values().stream().filter(b -> !b.stopping()).count() - target;
-            for (Bot bot : bots.values()) {
+            List<Bot> all = roster();
+            int extra = (int) all.stream().filter(b -> !b.stopping()).count() - target;
+            for (Bot bot : all) {
                 if (extra <= 0) {
                     break;
                 }
@@ -504,7 +554,7 @@ final class Run {
 
     /** Bots whose action ignores interrupts cannot be stopped; the run ends without them, each counted as an error. */
     private void abandonStuckBots() {
-        for (Bot bot : bots.values()) {
+        for (Bot bot : roster()) {
             errors.increment();
             metrics.botError();
             note(new BotFailure(bot.botId, null, BotFailure.Kind.CRASHED,
@@ -528,7 +578,7 @@ final class Run {
         }
         refuseShaped("remove");
         // lower the wanted count before any picked bot can exit, or the spawner would replace it
-        List<Bot> picked = bots.values().stream().filter(b -> !b.stopping()).limit(n).toList();
+        List<Bot> picked = roster().stream().filter(b -> !b.stopping()).limit(n).toList();
         wanted.updateAndGet(w -> Math.max(0, w - picked.size()));
         int removed = 0;
         for (Bot bot : picked) {
@@ -596,7 +646,7 @@ final class Run {
             status = BotManager.Status.TERMINATING;
         }
         wanted.set(0);
-        bots.values().forEach(b -> b.stop(false));
+        roster().forEach(b -> b.stop(false));
         LockSupport.unpark(spawner);
     }
 
