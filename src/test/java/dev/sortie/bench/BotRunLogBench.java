@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * What a bot pays to put one line into {@code bot_run.log}, with every JMH thread a bot appending
  * to the same log (a temp file). {@code work} is CPU burnt between two lines (JMH tokens), the
  * bot's action: with {@code work=0} the bots outrun the writer and the figure is the log's
- * sustained rate; with some work the writer keeps up and the figure, less {@code workOnly}, is the
+ * sustained rate; with some work (100 tokens) the writer keeps up and the figure, less {@code workOnly}, is the
  * enqueue under contention. Run by {@code bench/bots-log.sh}.
  */
 @State(Scope.Benchmark)
@@ -38,7 +38,7 @@ public class BotRunLogBench {
 
     private static final AtomicLong BOT_IDS = new AtomicLong();
 
-    @Param({"0", "200"})
+    @Param({"0", "100"})
     public int work;
 
     private BotRunLog log;
