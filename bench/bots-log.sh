@@ -26,7 +26,7 @@ for t in 1 2 4; do
   awk -F, -v t="$t" '
     NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
     {
-      gsub(/"/, ""); name = $1; sub(/.*\./, "", name); q = $col["Param: queue"]; w = $col["Param: work"]
+      gsub(/"/, ""); name = $1; sub(/.*\./, "", name); q = $(col["Param: queue"]); w = $(col["Param: work"])
       score[name, q, w] = $5; err[name, q, w] = $6; qs[q] = 1; ws[w] = 1
     }
     END {
@@ -41,7 +41,7 @@ for t in 1 2 4; do
   awk -F, -v t="$t" '
     NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
     {
-      gsub(/"/, ""); name = $1; sub(/.*\./, "", name); w = $col["Param: work"]
+      gsub(/"/, ""); name = $1; sub(/.*\./, "", name); w = $(col["Param: work"])
       score[name, w] = $5; err[name, w] = $6; ws[w] = 1
     }
     END {
