@@ -24,6 +24,7 @@ done
 for t in 1 2 4; do
   [ -f "$work/LogQueueBench-t$t.csv" ] || continue
   awk -F, -v t="$t" '
+    { sub(/\r$/, "") }
     NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
     {
       gsub(/"/, ""); name = $1; sub(/.*\./, "", name); q = $(col["Param: queue"]); w = $(col["Param: work"])
@@ -39,6 +40,7 @@ done
 for t in 1 2 4; do
   [ -f "$work/BotRunLogBench-t$t.csv" ] || continue
   awk -F, -v t="$t" '
+    { sub(/\r$/, "") }
     NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); col[h] = i } next }
     {
       gsub(/"/, ""); name = $1; sub(/.*\./, "", name); w = $(col["Param: work"])

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * producers and one consumer). A bot claims a slot with one fetch-and-add and publishes it with a
  * release store of the slot's sequence number; no lock, and the line's fields live in parallel
  * arrays, so a line allocates nothing. A bot whose slot still holds a line from the last lap waits
- * (spins, then parks) until the writer has taken it: nothing is dropped.
+ * (spins, yields, then parks) until the writer has taken it: nothing is dropped.
  */
 final class LogRing {
 
@@ -23,7 +23,8 @@ final class LogRing {
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int SPINS = 64;
-    private static final long PARK_NANOS = 20_000;
+    private static final int YIELDS = SPINS + 256;
+    private static final long PARK_NANOS = 50_000;
 
     private final int capacity;
     private final int mask;
@@ -66,10 +67,10 @@ final class LogRing {
         while ((long) SEQ.getAcquire(seq, i) != t) {
             if (++spins < SPINS) {
                 Thread.onSpinWait();
-            } else if (Thread.currentThread().isInterrupted()) {
-                Thread.yield(); // the ticket is ours and must be filled: park would return at once
+            } else if (spins < YIELDS || Thread.currentThread().isInterrupted()) {
+                Thread.yield(); // let the writer run: a timed park oversleeps on a busy machine
             } else {
-                LockSupport.parkNanos(PARK_NANOS);
+                LockSupport.parkNanos(PARK_NANOS); // more bots than cores are waiting: stop spinning
             }
         }
         this.epochMillis[i] = epochMillis;
