@@ -25,6 +25,7 @@ import dev.sortie.steps.RemoteSites;
 import dev.sortie.tls.Certificates;
 import dev.sortie.tls.TlsFailure;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -80,6 +81,11 @@ public final class Daemon implements AutoCloseable {
             .name("nginx log rotation").factory());
 
     public Daemon(Sortie sortie) {
+        this(sortie, null);
+    }
+
+    /** @param view how pushes followed in the daemon are shown (the {@code push_follow} op); null: that op is unknown */
+    public Daemon(Sortie sortie, PushView view) {
         this.sortie = sortie;
         this.server = new SupervisorServer(sortie.home().socket(), sortie.home().runDir().resolve("server.pid"),
                 sortie.server().stopTimeout(), sortie.home().runDir().resolve("instances.json"),
@@ -88,7 +94,18 @@ public final class Daemon implements AutoCloseable {
         Convergence convergence = new Convergence(sortie.home(), sortie.server(), server.backend(), sortie.sites(),
                 sortie::url);
         this.queue = new DeployQueue(sortie.home(), workers, convergence);
+        PushStream pushes = view == null ? null : new PushStream(sortie, queue, view);
         server.extend(new SupervisorServer.Extension() {
+            @Override
+            public boolean streams(String op) {
+                return pushes != null && PushStream.OP.equals(op);
+            }
+
+            @Override
+            public void stream(String op, JsonNode args, OutputStream out) throws IOException, InterruptedException {
+                pushes.follow(JSON.treeToValue(args, PushArgs.class), out);
+            }
+
             @Override
             public Optional<JsonNode> handle(String op, JsonNode args) throws IOException, InterruptedException {
                 return Daemon.this.handle(op, args);

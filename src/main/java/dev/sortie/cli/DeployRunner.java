@@ -22,13 +22,11 @@ final class DeployRunner {
 
     /** Follows the deploy to its end; returns the exit code (0 live or skipped, 1 failed). */
     int follow(String app, String deployId) throws IOException, InterruptedException {
-        Thread goingAway = new Thread(() -> out.println("-----> " + app + ": stopped following deploy " + deployId
-                + "; it goes on in the sortie server. Follow it: sortie logs " + app + " --deploy " + deployId
-                + " -f; cancel it: sortie deploys cancel " + deployId), "sortie-follow-interrupted");
+        Thread goingAway = new Thread(() -> out.println(PushLines.INSTANCE.stoppedFollowing(app, deployId)), "sortie-follow-interrupted");
         Runtime.getRuntime().addShutdownHook(goingAway);
         DeployEvent end;
         try {
-            end = deploys.follow(app, deployId, new PushOutput(out));
+            end = deploys.follow(app, deployId, PushLines.INSTANCE.renderer(out));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(goingAway);

@@ -3,6 +3,7 @@ package dev.sortie.cli;
 import dev.sortie.app.Deploys;
 import dev.sortie.config.AppName;
 import dev.sortie.pipeline.DeployEvent;
+import dev.sortie.release.ReleaseId;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -31,6 +32,9 @@ final class GitHookCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "REF")
     List<String> refs = List.of();
 
+    @Option(names = "--follow", paramLabel = "DEPLOY", description = "First follow this deploy (queued by hooks/sortie-push).")
+    String follow;
+
     @Option(names = "--pre-receive", description = "Read old/new/ref lines on stdin; exit non-zero to reject the push.")
     boolean preReceive;
 
@@ -43,20 +47,31 @@ final class GitHookCommand implements Callable<Integer> {
             return gate(deploys, out);
         }
         int exit = ExitCodes.OK;
+        if (follow != null) {
+            if (!ReleaseId.isValid(follow)) {
+                throw new UserError(ExitCodes.USAGE, "not a deploy id: " + follow);
+            }
+            // hooks/sortie-push lost the daemon while it followed this deploy: follow it here (which starts the daemon
+            // again, and that ends the deploy from its journal), then deploy the refs it had not sent yet
+            exit = follow(deploys, out, follow);
+        }
         for (String ref : refs) {
             // the daemon applies the branch rule: this process loads neither JGit nor a YAML parser
-            var id = deploys.push(app, ref, null, Apps.user(), null, why -> out.println("-----> " + app + ": " + why));
-            if (id.isEmpty()) {
-                continue;
+            var id = deploys.push(app, ref, null, Apps.user(), null, why -> out.println(PushLines.INSTANCE.skipped(app, why)));
+            if (id.isPresent()) {
+                exit = Math.max(exit, follow(deploys, out, id.get()));
             }
-            int code = new DeployRunner(deploys, out).follow(app, id.get());
-            if (code != ExitCodes.OK) {
-                out.println("=====> The push was accepted, but its deploy failed: the branch is ahead of what is live."
-                        + " See: sortie releases " + app);
-            }
-            exit = Math.max(exit, code);
         }
         return exit;
+    }
+
+    /** Follows a pushed deploy to its end; a failure says the branch is now ahead of what is live. */
+    private int follow(Deploys deploys, PrintStream out, String deployId) throws Exception {
+        int code = new DeployRunner(deploys, out).follow(app, deployId);
+        if (code != ExitCodes.OK) {
+            out.println(PushLines.INSTANCE.failed(app));
+        }
+        return code;
     }
 
     /** pre-receive: deploy the deploy branch's new commit from git's quarantine; non-zero rejects the whole push. */
@@ -85,7 +100,7 @@ final class GitHookCommand implements Callable<Integer> {
                 continue;
             }
             DeployEvent.Gate gate = new DeployEvent.Gate(quarantine == null || quarantine.isBlank() ? null : quarantine, old, pusher);
-            var id = deploys.push(app, ref, commit, Apps.user(), gate, why -> out.println("-----> " + app + ": " + why));
+            var id = deploys.push(app, ref, commit, Apps.user(), gate, why -> out.println(PushLines.INSTANCE.skipped(app, why)));
             if (id.isEmpty()) {
                 continue;
             }

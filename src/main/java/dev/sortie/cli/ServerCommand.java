@@ -157,7 +157,7 @@ final class ServerCommand implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
             Sortie sortie = Homes.sortie();
-            try (Daemon daemon = new Daemon(sortie)) {
+            try (Daemon daemon = new Daemon(sortie, PushLines.INSTANCE)) {
                 daemon.start();
                 LoggerFactory.getLogger(RunServer.class).info("sortie server {} listening on {} (pid {})", VersionProvider.version(),
                         sortie.home().socket(), ProcessHandle.current().pid());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,19 +31,28 @@ public final class AppRepository {
 
     /** The hooks Sortie installs: the default deploys after git accepted a push; the gate deploys before. */
     public enum HookMode {
-        /** post-update: a push is accepted, then deployed. */
-        AFTER_PUSH("post-update"),
+        /** post-update: a push is accepted, then deployed (sortie-push is its client of the sortie server). */
+        AFTER_PUSH("post-update", "sortie-push"),
         /** pre-receive: a push is deployed first; a failed deploy rejects it. */
         GATE("pre-receive");
 
         private final String hook;
+        private final List<String> files;
 
-        HookMode(String hook) {
+        HookMode(String hook, String... helpers) {
             this.hook = hook;
+            List<String> all = new ArrayList<>(List.of(hook));
+            all.addAll(List.of(helpers));
+            this.files = List.copyOf(all);
         }
 
         public String hook() {
             return hook;
+        }
+
+        /** The files in hooks/ this mode installs: the hook git runs, and what it runs. */
+        public List<String> files() {
+            return files;
         }
     }
 
@@ -87,10 +97,14 @@ public final class AppRepository {
 
     /** Installs the hook of {@code mode} and removes the other, so exactly one of them deploys. */
     public void installHooks(HookMode mode, Map<String, String> hookValues) throws IOException {
-        installHook(mode.hook(), hookValues);
+        for (String file : mode.files()) {
+            installHook(file, hookValues);
+        }
         for (HookMode other : HookMode.values()) {
-            if (other != mode) {
-                Files.deleteIfExists(dir.resolve("hooks").resolve(other.hook()));
+            for (String file : other.files()) {
+                if (!mode.files().contains(file)) {
+                    Files.deleteIfExists(dir.resolve("hooks").resolve(file));
+                }
             }
         }
     }

@@ -45,6 +45,19 @@ public final class SupervisorServer implements AutoCloseable {
         default Optional<JsonNode> handleForApp(String app, String op, JsonNode args) throws IOException, InterruptedException {
             return Optional.empty();
         }
+
+        /**
+         * Whether {@code op} answers with text written as it happens (a push followed to its end) instead of one JSON
+         * response; if so, {@link #stream} answers it. Only on the daemon's own socket, never on the app socket.
+         */
+        default boolean streams(String op) {
+            return false;
+        }
+
+        /** Writes {@code op}'s answer to {@code out} as it goes; the connection is closed when this returns. */
+        default void stream(String op, JsonNode args, OutputStream out) throws IOException, InterruptedException {
+            throw new IOException("unknown op " + op);
+        }
     }
 
     /** Which app, if any, a connecting Unix user acts for on the app socket. */
@@ -189,12 +202,19 @@ public final class SupervisorServer implements AutoCloseable {
         SupervisorProtocol.Response handle(SupervisorProtocol.Request request) throws IOException, InterruptedException;
     }
 
+    /** Answers a request by writing to the connection itself, or says (false) that {@link Handler} answers it. */
+    private interface Streamer {
+        boolean stream(SupervisorProtocol.Request request, OutputStream out) throws IOException, InterruptedException;
+    }
+
+    private static final Streamer NOT_STREAMED = (request, out) -> false;
+
     /**
      * One connection: a request in (an empty one is a liveness check), one response out; a failure is an error response.
      *
      * @return the request that was answered, or null
      */
-    private static SupervisorProtocol.Request respond(SocketChannel client, Handler handler, String what) {
+    private static SupervisorProtocol.Request respond(SocketChannel client, Handler handler, Streamer streamer, String what) {
         try (InputStream in = Channels.newInputStream(client); OutputStream out = Channels.newOutputStream(client)) {
             SupervisorProtocol.Request request = null;
             SupervisorProtocol.Response response;
@@ -204,6 +224,9 @@ public final class SupervisorServer implements AutoCloseable {
                     return null; // a liveness check: connected and hung up
                 }
                 request = SupervisorProtocol.JSON.readValue(bytes, SupervisorProtocol.Request.class);
+                if (streams(streamer, request, out, what)) {
+                    return request;
+                }
                 response = handler.handle(request);
             } catch (IOException | RuntimeException e) {
                 response = SupervisorProtocol.Response.error(String.valueOf(e.getMessage()));
@@ -217,6 +240,17 @@ public final class SupervisorServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("{} connection failed: {}", what, e.getMessage());
             return null;
+        }
+    }
+
+    /** Lets {@code streamer} answer; once it has, a failure (the client went away) only ends the connection. */
+    private static boolean streams(Streamer streamer, SupervisorProtocol.Request request, OutputStream out, String what)
+            throws InterruptedException {
+        try {
+            return streamer.stream(request, out);
+        } catch (IOException | RuntimeException e) {
+            LOG.info("{} {} ended early: {}", what, request.op(), e.getMessage());
+            return true;
         }
     }
 
@@ -238,7 +272,7 @@ public final class SupervisorServer implements AutoCloseable {
                     return SupervisorProtocol.Response.error("user " + user + " is not an app's user: nothing is allowed");
                 }
                 return handleForApp(app.get(), request);
-            }, "app");
+            }, NOT_STREAMED, "app");
         } catch (IOException e) {
             LOG.warn("app connection failed: {}", e.getMessage());
         }
@@ -292,7 +326,7 @@ public final class SupervisorServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client) {
-            SupervisorProtocol.Request answered = respond(client, this::handle, "client");
+            SupervisorProtocol.Request answered = respond(client, this::handle, this::streamed, "client");
             if (answered != null && "shutdown".equals(answered.op())) {
                 client.close();
                 close();
@@ -300,6 +334,15 @@ public final class SupervisorServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("client connection failed: {}", e.getMessage());
         }
+    }
+
+    private boolean streamed(SupervisorProtocol.Request r, OutputStream out) throws IOException, InterruptedException {
+        Extension e = extension;
+        if (r.op() == null || !e.streams(r.op())) {
+            return false;
+        }
+        e.stream(r.op(), r.args(), out);
+        return true;
     }
 
     private SupervisorProtocol.Response handle(SupervisorProtocol.Request r) throws IOException, InterruptedException {

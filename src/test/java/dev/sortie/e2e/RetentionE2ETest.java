@@ -122,7 +122,9 @@ class RetentionE2ETest {
         // the CLI tells the truth about them
         String releases = sortie.sortie("releases", "plain").assertOk().output();
         assertTrue(releases.lines().anyMatch(l -> l.startsWith("* " + current) && l.contains(" live ")), releases);
-        assertTrue(releases.lines().anyMatch(l -> l.contains(previous) && l.contains(" previous ") && l.contains("rollback target")), releases);
+        // the rollback target is "standby" while its instance is still draining (or kept as a standby), "previous" after
+        assertTrue(releases.lines().anyMatch(l -> l.contains(previous) && (l.contains(" previous ") || l.contains(" standby "))
+                && l.contains("rollback target")), releases);
         assertTrue(releases.lines().anyMatch(l -> l.contains(" pruned ")), releases);
         assertTrue(releases.lines().anyMatch(l -> l.contains(" failed ") && l.contains("failed at compile")), releases);
         String shown = sortie.sortie("releases", "show", "plain", current).assertOk().output();

@@ -159,4 +159,20 @@ class AppRepositoryComponentTest {
         assertTrue(Files.exists(hookLog), "the post-update hook did not call SORTIE_COMMAND");
         assertEquals(List.of("git-hook", "shop", "refs/heads/main", "SORTIE_HOME=" + home), Files.readAllLines(hookLog));
     }
+
+    @Test
+    void eachHookModeInstallsItsOwnFilesAndRemovesTheOthers() throws Exception {
+        AppRepository repo = AppRepository.create(bare, "main", hookValues);
+        Path hooks = bare.resolve("hooks");
+        for (String file : List.of("post-update", "sortie-push")) {
+            assertTrue(Files.isExecutable(hooks.resolve(file)), file);
+        }
+        repo.installHooks(AppRepository.HookMode.GATE, hookValues);
+        assertTrue(Files.isExecutable(hooks.resolve("pre-receive")));
+        assertFalse(Files.exists(hooks.resolve("post-update")), "post-update would deploy a second time");
+        assertFalse(Files.exists(hooks.resolve("sortie-push")));
+        repo.installHooks(AppRepository.HookMode.AFTER_PUSH, hookValues);
+        assertFalse(Files.exists(hooks.resolve("pre-receive")));
+        assertTrue(Files.isExecutable(hooks.resolve("sortie-push")));
+    }
 }
