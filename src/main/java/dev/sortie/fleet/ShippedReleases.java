@@ -37,6 +37,11 @@ public final class ShippedReleases {
 
     /** Unpacks the tar stream on this process's stdin (as {@code ssh ... fleet receive} hands it) and adopts it. */
     public Shipment receive(String app, String release) throws IOException, InterruptedException {
+        return receive(app, release, ProcessBuilder.Redirect.INHERIT);
+    }
+
+    /** Unpacks the tar stream {@code tar} reads from and adopts it; on any problem nothing is kept. */
+    Shipment receive(String app, String release, ProcessBuilder.Redirect tar) throws IOException, InterruptedException {
         AppName.require(app);
         requireId(release);
         if (!Files.isDirectory(home.repo(app))) {
@@ -46,13 +51,13 @@ public final class ShippedReleases {
         Path incoming = Files.createTempDirectory(fleetDir, "incoming-" + release + "-");
         try {
             // the stream is the primary's (an admin key's); tar refuses members with .. and strips a leading /
-            run(List.of("tar", "-x", "-f", "-", "-C", incoming.toString(), "--no-same-owner", "--no-overwrite-dir"), true);
+            run(List.of("tar", "-x", "-f", "-", "-C", incoming.toString(), "--no-same-owner", "--no-overwrite-dir"), tar);
             Shipment shipment = Shipment.read(incoming.resolve(Shipment.FILE)).check(app, release);
             if (!Files.isDirectory(incoming.resolve(ReleaseStore.APP_DIR))) {
                 throw new IOException("the shipment of " + release + " holds no app/ dir");
             }
             run(List.of("git", "--git-dir", home.repo(app).toString(), "fetch", "-q", incoming.resolve(Shipment.BUNDLE).toString(),
-                    "+" + shipment.ref() + ":" + shipment.ref()), false);
+                    "+" + shipment.ref() + ":" + shipment.ref()), null);
             Files.delete(incoming.resolve(Shipment.BUNDLE));
             Path target = dir(app, release);
             Files.createDirectories(target.getParent());
@@ -101,9 +106,9 @@ public final class ShippedReleases {
         return release;
     }
 
-    private static void run(List<String> argv, boolean stdin) throws IOException, InterruptedException {
+    private static void run(List<String> argv, ProcessBuilder.Redirect stdin) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.redirectInput(stdin ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(stdin != null ? stdin : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
