@@ -243,6 +243,7 @@ class FleetE2ETest {
         }
         Wrk.Counts counts = load.join();
         String out = push.output();
+        assertTrue(counts.requests() > 0, counts.output());
         assertTrue(out.contains("deploy FAILED at upgrade_service: on web2 at upgrade_service: GET /health"), out);
         assertTrue(out.contains("switched back: web1"), out);
         assertEquals(0, counts.non2xx(), counts.output());

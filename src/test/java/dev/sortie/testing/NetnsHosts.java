@@ -49,6 +49,9 @@ public final class NetnsHosts implements AutoCloseable {
      */
     public NetnsHosts(Path root, Path sortie, Path adminKey, List<String> names) throws IOException, InterruptedException {
         Requirements.program("ip", "iproute2");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new AssertionError("the fleet tier makes network namespaces, which needs root: run ./test.sh fleet as root");
+        }
         this.root = Files.createDirectories(root);
         this.sortie = sortie;
         cleanUp();
