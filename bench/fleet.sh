@@ -97,9 +97,8 @@ git -C "$work/project" commit -qm first
 git -C "$work/project" remote add primary "$work/primary/apps/shop/repo.git"
 git -C "$work/project" remote add plain "$work/plain/apps/shop/repo.git"
 
-n=0
 push() { # REMOTE: one commit pushed; prints the wall ms; fails the bench if it did not go live
-  n=$((n + 1))
+  local n; n=$(( $(cat "$work/pushes" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$work/pushes" # runs in $(...): count in a file
   echo "push $n" > "$work/project/message.txt"
   git -C "$work/project" commit -qam "push $n"
   local start end out
@@ -111,16 +110,16 @@ push() { # REMOTE: one commit pushed; prints the wall ms; fails the bench if it 
 }
 
 measure() { # REMOTE LABEL
-  push "$1" >/dev/null
-  local times=()
-  for _ in $(seq 1 "$rounds"); do times+=("$(push "$1")"); done
+  push "$1" >/dev/null || exit 1
+  local times=() t
+  for _ in $(seq 1 "$rounds"); do t=$(push "$1") || exit 1; times+=("$t"); done
   local m; m=$(median "${times[@]}")
   echo "$2: ${times[*]} ms, median $m ms" >&2
   echo "$m"
 }
 
 SORTIE_HOME="$work/plain" "$sortie" server start >/dev/null
-plain=$(measure plain "no fleet (the server deploys to itself)")
+plain=$(measure plain "no fleet (the server deploys to itself)") || exit 1
 declare -A med
 for size in 1 2 3; do
   list=""
@@ -129,7 +128,7 @@ for size in 1 2 3; do
     "${list%, }" "$work/primary.key" "$work/known_hosts" > "$work/primary/sortie.yml"
   SORTIE_HOME="$work/primary" "$sortie" server stop >/dev/null 2>&1 || true
   SORTIE_HOME="$work/primary" "$sortie" server start >/dev/null
-  med[$size]=$(measure primary "fleet of $size")
+  med[$size]=$(measure primary "fleet of $size") || exit 1
 done
 echo
 echo "== rolling deploy wall time, median of $rounds (batch 1, pause 0s; $(nproc) cores)"
