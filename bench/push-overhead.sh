@@ -74,8 +74,9 @@ sortie_push() { # $1 content; sets took: ms from the push's start to the content
   await_content "$sortie_port" plain.localhost "$1" || { cat "$work/push.out" >&2; return 1; }
   local t1; t1=$(now_ms)
   took=$((t1 - t0))
+  local journal; journal=$(ls -t "$SORTIE_HOME/apps/plain/deploys/"*.jsonl | head -n 1)
+  [ "${measured:-0}" = 1 ] && printf '%s %s %s\n' "$t0" "$t1" "$journal" >> "$work/phases"
   if [ "${TIMELINE:-0}" = 1 ]; then
-    local journal; journal=$(ls -t "$SORTIE_HOME/apps/plain/deploys/"*.jsonl | head -n 1)
     python3 - "$journal" "$t0" "$t1" >&2 <<'PY'
 import json, sys, datetime
 journal, t0, t1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -153,6 +154,7 @@ SITE
 
 
 sortie_push warmup-0; first_s=$took
+measured=1
 script_push warmup-0; first_b=$took
 echo "warm-up (not measured): first Sortie deploy $first_s ms, first script deploy $first_b ms"
 settle=${SETTLE:-2}
@@ -172,3 +174,31 @@ ms=$(median "${s_times[@]}"); mb=$(median "${b_times[@]}")
 echo "sortie: ${s_times[*]} ms (median $ms)"
 echo "script: ${b_times[*]} ms (median $mb)"
 awk -v s="$ms" -v b="$mb" 'BEGIN { printf "ratio sortie/script: %.2fx; Sortie'"'"'s own overhead: %d ms (goal: at most 500 ms and 2x)\n", s / b, s - b }'
+# where Sortie's time goes, from the measured pushes' journals (medians, ms)
+python3 - "$work/phases" <<'PY'
+import datetime, json, statistics, sys
+def at(line):
+    return datetime.datetime.fromisoformat(line["at"].replace("Z", "+00:00")).timestamp() * 1000
+rows = []
+for entry in open(sys.argv[1]):
+    t0, t1, journal = entry.split(" ", 2)
+    t0, t1 = int(t0), int(t1)
+    first = {}
+    for raw in open(journal.strip()):
+        line = json.loads(raw)
+        ev = line.get("event", line)
+        key = ev.get("type", "?") + ("/" + ev["step"] if isinstance(ev.get("step"), str) else "")
+        first.setdefault(key, at(line))
+    marks = [("push to queued (git, the hook)", t0, first.get("queued")),
+             ("queued to instance start (worker, checkout, steps 1-5)", first.get("queued"), first.get("starting_instance")),
+             ("instance start to healthy (spawn, the app's start, health check)", first.get("starting_instance"), first.get("step_done/upgrade_service")),
+             ("configure_nginx (render, nginx -t, reload, old workers out, probe)", first.get("step_started/configure_nginx"), first.get("step_done/configure_nginx")),
+             ("commit to live (record, current, retire, retention)", first.get("committing"), first.get("live")),
+             ("live to content served (hook and git exit, curl)", first.get("live"), t1)]
+    rows.append([(name, (b - a) if a is not None and b is not None else None) for name, a, b in marks])
+if rows:
+    print("where a Sortie push's time goes (median of %d measured pushes):" % len(rows))
+    for i, (name, _) in enumerate(rows[0]):
+        values = [r[i][1] for r in rows if r[i][1] is not None]
+        print("  %6.0f ms  %s" % (statistics.median(values) if values else float("nan"), name))
+PY

@@ -11,6 +11,7 @@ import dev.sortie.git.AppRepository;
 import dev.sortie.hooks.runtime.HookCache;
 import dev.sortie.hooks.runtime.HookCompileException;
 import dev.sortie.hooks.runtime.ProjectHooks;
+import dev.sortie.nginx.DomainClaims;
 import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.pipeline.DeployEvent;
 import dev.sortie.pipeline.DeployLock;
@@ -197,7 +198,7 @@ public final class DeployWorker {
         AppConfig config;
         try {
             config = scaled(app, configAt(repo, commit));
-            DomainClaims.check(app, config.domainsFor(app), home, sites);
+            DomainClaims.check(app, config.domainsFor(app), sites);
         } catch (ConfigException e) {
             throw new NotReady(e.getMessage());
         }

@@ -42,6 +42,11 @@ public final class ManagedNginx implements Nginx {
     }
 
     @Override
+    public Path changesLock() {
+        return prefix().resolve("changes.lock");
+    }
+
+    @Override
     public Path sitesDir() {
         return prefix().resolve("sites");
     }

@@ -35,6 +35,12 @@ public sealed interface Nginx permits ManagedNginx, SystemNginx {
     /** Where the ACME HTTP-01 answers in progress are, one {@code .conf} an app, included by the sites (and the catch-all). */
     Path acmeChallengesDir();
 
+    /**
+     * The file whose lock a site change holds from its domain check to nginx having taken it over, so changes (any app's
+     * switch, undo, ACME reload) happen one at a time across all of Sortie's processes.
+     */
+    Path changesLock();
+
     /** Makes sure the files and directories Sortie writes into are there; safe to repeat. */
     void prepare() throws IOException;
 

@@ -1,7 +1,9 @@
 package dev.sortie.nginx;
 
+import dev.sortie.config.ConfigException;
 import dev.sortie.config.DomainName;
 import dev.sortie.exec.CommandFailedException;
+import dev.sortie.pipeline.DeployLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +168,23 @@ public final class SiteSwitch {
             SiteOptions options, Optional<SiteTls> tls, String probePath, Duration timeout)
             throws SwitchFailed, IOException, InterruptedException {
         String site = render(app, release, domains, upstreamPorts, options, tls);
+        try (DeployLock held = changes("switch of " + app + " to " + release)) {
+            try {
+                DomainClaims.check(app, domains, this); // again, now that no other site can change meanwhile
+            } catch (ConfigException e) {
+                throw new SwitchFailed(e.getMessage());
+            }
+            return install(app, release, domains, site, probePath, timeout);
+        }
+    }
+
+    /** One site change at a time, across Sortie's processes (see {@link Nginx#changesLock()}). */
+    private DeployLock changes(String what) throws IOException {
+        return DeployLock.acquire(nginx.changesLock(), what + " by pid " + ProcessHandle.current().pid(), holder -> { });
+    }
+
+    private Optional<String> install(String app, String release, List<String> domains, String site, String probePath, Duration timeout)
+            throws SwitchFailed, IOException, InterruptedException {
         nginx.prepare();
         Path file = siteFile(app);
         Optional<String> previous = Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
@@ -200,6 +219,12 @@ public final class SiteSwitch {
      * does not run.
      */
     public void reload(Duration timeout) throws SwitchFailed, IOException, InterruptedException {
+        try (DeployLock held = changes("reload")) {
+            reloadAndConfirm(timeout);
+        }
+    }
+
+    private void reloadAndConfirm(Duration timeout) throws SwitchFailed, IOException, InterruptedException {
         nginx.prepare();
         Optional<String> invalid = nginx.test();
         if (invalid.isPresent()) {
@@ -224,7 +249,9 @@ public final class SiteSwitch {
 
     /** Puts back a site text (or removes the site) and reloads, without waiting: see {@link #restoreAndConfirm}. */
     public void restore(String app, Optional<String> previous) throws IOException, SwitchFailed {
-        putBack(app, previous);
+        try (DeployLock held = changes("restore of " + app)) {
+            putBack(app, previous);
+        }
     }
 
     /**
@@ -262,10 +289,12 @@ public final class SiteSwitch {
      */
     public void restoreAndConfirm(String app, Optional<String> previousSite, Optional<String> expectedRelease, String probeHost,
             String probePath, Duration timeout) throws IOException, SwitchFailed, InterruptedException {
-        NginxWorkers.Snapshot before = putBack(app, previousSite);
-        Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
-        if (failure.isPresent()) {
-            throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.errorLog() + ")");
+        try (DeployLock held = changes("restore of " + app)) {
+            NginxWorkers.Snapshot before = putBack(app, previousSite);
+            Optional<String> failure = confirm(before, probeHost(probeHost), probePath, expectedRelease, timeout);
+            if (failure.isPresent()) {
+                throw new SwitchFailed(failure.get() + " after restoring the previous site (see " + nginx.errorLog() + ")");
+            }
         }
     }
 

@@ -72,6 +72,12 @@ public final class SystemNginx implements Nginx {
         return home.resolve("nginx").resolve("acme-challenges");
     }
 
+    /** In Sortie's home, not in the system's nginx dirs, where Sortie writes nothing but its sites. */
+    @Override
+    public Path changesLock() {
+        return home.resolve("nginx").resolve("changes.lock");
+    }
+
     @Override
     public Path sitesDir() {
         return Path.of(config.sitesDir());

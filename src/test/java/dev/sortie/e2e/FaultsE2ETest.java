@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -327,6 +328,46 @@ class FaultsE2ETest {
         assertTrue(push.output().contains("Nothing was live before this deploy"), push.output());
         assertTrue(sortie.curl(sortie.url(APP)).output().endsWith("200"));
         assertFalse(Files.exists(sortie.home.resolve("nginx/sites/thief.conf")));
+    }
+
+    /**
+     * Two first deploys naming one new domain: "late" passes the check before its first step, then waits after
+     * upgrade_service while "early" goes live with the domain. At its switch, under the lock site changes take, late
+     * checks again and fails; early keeps the domain.
+     */
+    @Test
+    @Order(6)
+    void ofTwoFirstDeploysNamingOneNewDomainOnlyTheFirstToSwitchGetsIt() throws Exception {
+        for (String app : List.of("early", "late")) {
+            sortie.sortie("apps", "create", app).assertOk();
+        }
+        Path late = sortie.project(fixture("plain"), "late", "late", tmp.resolve("UpgradeHooks.java"));
+        Path early = sortie.project(fixture("plain"), "early", "early");
+        for (Path p : List.of(late, early)) {
+            Files.writeString(p.resolve("sortie.yml"), Files.readString(p.resolve("sortie.yml")) + "domains: [shared.localhost]\n");
+        }
+        Files.writeString(ctl.resolve("wait-after_upgrade_service"), "");
+        var latePush = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sortie.commitAndPush(late, "late");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, pool());
+        Path at = ctl.resolve("at-after_upgrade_service");
+        Await.until("late waits after upgrade_service", () -> Files.exists(at));
+        Proc.Result first = sortie.commitAndPush(early, "early");
+        assertTrue(first.output().contains("early ") && first.output().contains(" is live at "), first.output());
+        Files.writeString(ctl.resolve("go-after_upgrade_service"), "");
+        String out = latePush.join().output();
+        Files.deleteIfExists(at);
+        assertTrue(out.contains("deploy FAILED at configure_nginx: sortie.yml: domains: shared.localhost is taken: app early serves it"),
+                out);
+        assertFalse(Files.exists(sortie.home.resolve("nginx/sites/late.conf")), "late's site is not left behind");
+        String served = Proc.run(tmp, Map.of(), 30, List.of("curl", "-sS", "--max-time", "10", "-D", "-", "-o", "/dev/null",
+                "-H", "Host: shared.localhost", "http://127.0.0.1:" + sortie.nginxPort + "/")).assertOk().output();
+        String earlyLive = Files.readString(sortie.home.resolve("nginx/sites/early.conf")).lines().findFirst().orElseThrow();
+        assertTrue(served.contains("X-Sortie-Release: " + earlyLive.replaceAll("^# early: release (\\S+)\\.$", "$1")), served);
     }
 
     // ---- helpers

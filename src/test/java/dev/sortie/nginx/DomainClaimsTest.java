@@ -1,4 +1,4 @@
-package dev.sortie.deploy;
+package dev.sortie.nginx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sortie.config.ConfigException;
 import dev.sortie.config.ServerConfig;
-import dev.sortie.nginx.SiteSwitch;
-import dev.sortie.nginx.SystemNginx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,8 +50,8 @@ class DomainClaimsTest {
         SiteSwitch system = new SiteSwitch(new SystemNginx(Path.of("/h"),
                 new ServerConfig.Nginx("127.0.0.1", 80, "nginx", "system", sites.toString(), 443)));
         assertEquals(Map.of("shop", List.of("shop.test")), DomainClaims.claims(sites, "hello", system::appOfSiteFile));
-        DomainClaims.check("hello", List.of("hello.test", "blog.test"), null, system); // blog.test is the system's business
-        var taken = assertThrows(ConfigException.class, () -> DomainClaims.check("hello", List.of("shop.test"), null, system));
+        DomainClaims.check("hello", List.of("hello.test", "blog.test"), system); // blog.test is the system's business
+        var taken = assertThrows(ConfigException.class, () -> DomainClaims.check("hello", List.of("shop.test"), system));
         assertTrue(taken.getMessage().contains("shop.test is taken: app shop serves it"), taken.getMessage());
     }
 }

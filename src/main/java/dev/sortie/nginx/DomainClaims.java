@@ -1,8 +1,6 @@
-package dev.sortie.deploy;
+package dev.sortie.nginx;
 
 import dev.sortie.config.ConfigException;
-import dev.sortie.config.SortieHome;
-import dev.sortie.nginx.SiteSwitch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,11 @@ import java.util.stream.Stream;
 
 /**
  * A domain belongs to one app: the first that went live with it. The claims are the other apps'
- * live nginx sites, which name their domains; a wildcard claims every name below it.
+ * live nginx sites, which name their domains; a wildcard claims every name below it. A deploy checks
+ * before its first step, and {@link SiteSwitch} again as it writes the site, under the lock that
+ * makes site changes one at a time: two first deploys naming one domain cannot both go live.
  */
-final class DomainClaims {
+public final class DomainClaims {
 
     private static final Pattern SERVER_NAME = Pattern.compile("(?m)^\\s*server_name\\s+([^;]+);");
 
@@ -28,7 +28,7 @@ final class DomainClaims {
     }
 
     /** Throws a ConfigException naming the owner when another app serves one of {@code domains} (or an overlapping wildcard). */
-    static void check(String app, List<String> domains, SortieHome home, SiteSwitch sites) throws IOException {
+    public static void check(String app, List<String> domains, SiteSwitch sites) throws IOException {
         Map<String, List<String>> claims = claims(sites.siteFile(app).getParent(), app, sites::appOfSiteFile);
         List<String> problems = new ArrayList<>();
         for (String domain : domains) {
