@@ -73,10 +73,13 @@ final class FleetCommand {
         @Override
         public Integer call() throws Exception {
             Sortie sortie = Homes.sortie();
-            String id = new StoredDeploys(sortie).fleet(AppName.require(app), release, Apps.user());
+            AppName.require(app);
+            String previous = Files.isDirectory(sortie.home().repo(app)) ? sortie.releases(app).currentId().orElse(null) : null;
+            String id = new StoredDeploys(sortie).fleet(app, release, Apps.user());
             DeployEvent end = new Deploys(sortie).follow(app, id, PushLines.INSTANCE.renderer(System.out));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("release", id);
+            result.put("previous", previous); // what a failed roll switches this host back to (none: it stops the app)
             if (end instanceof DeployEvent.Failed f) {
                 result.put("outcome", "failed");
                 result.put("step", f.step() == null ? null : f.step().id());

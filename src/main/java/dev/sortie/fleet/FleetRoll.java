@@ -46,9 +46,14 @@ public final class FleetRoll {
      * One host's part.
      *
      * @param outcome live, failed, reverted (switched, then back), revert_failed, not_rolled (never switched), not_shipped
-     * @param release the host's own release id when it made one
+     * @param release  the host's own release id when it made one
+     * @param previous the release the host ran before this roll (null: none), which a failed roll switches it back to
      */
-    public record HostOutcome(String host, String ssh, String outcome, String release, String step, String reason) {
+    public record HostOutcome(String host, String ssh, String outcome, String release, String step, String reason, String previous) {
+
+        public HostOutcome(String host, String ssh, String outcome, String release, String step, String reason) {
+            this(host, ssh, outcome, release, step, reason, null);
+        }
     }
 
     private final FleetConfig fleet;
@@ -139,7 +144,7 @@ public final class FleetRoll {
     /** What a host's {@code fleet deploy} run says (pure). */
     static HostOutcome hostOutcome(FleetConfig.Host host, RemoteRun.Ran ran, JsonNode result) {
         if (result != null && "live".equals(result.path("outcome").asText()) && ran.exit() == 0) {
-            return new HostOutcome(host.name(), host.ssh(), "live", text(result, "release"), null, null);
+            return new HostOutcome(host.name(), host.ssh(), "live", text(result, "release"), null, null, text(result, "previous"));
         }
         if (result != null) {
             return new HostOutcome(host.name(), host.ssh(), "failed", text(result, "release"), text(result, "step"), text(result, "reason"));
@@ -162,16 +167,21 @@ public final class FleetRoll {
         out.accept("switching back " + String.join(", ", switched.stream().map(FleetConfig.Host::name).toList())
                 + " to the release each ran before");
         Map<FleetConfig.Host, String> back = parallel(switched, h -> {
-            RemoteRun.Ran ran = RemoteRun.run(SshArgv.ssh(fleet, h, List.of("rollback", s.app())), HOST_TIMEOUT,
-                    line -> out.accept(h.name() + ": " + line));
-            return ran.exit() == 0 ? null : "sortie rollback " + s.app() + " exited with " + ran.exit() + ": " + ran.last();
+            List<String> command = revertCommand(s.app(), outcomes.get(h.name()).previous());
+            RemoteRun.Ran ran = RemoteRun.run(SshArgv.ssh(fleet, h, command), HOST_TIMEOUT, line -> out.accept(h.name() + ": " + line));
+            return ran.exit() == 0 ? null : "sortie " + String.join(" ", command) + " exited with " + ran.exit() + ": " + ran.last();
         });
         for (var e : back.entrySet()) {
             HostOutcome was = outcomes.get(e.getKey().name());
             outcomes.put(e.getKey().name(), e.getValue() == null
-                    ? new HostOutcome(was.host(), was.ssh(), "reverted", was.release(), null, null)
-                    : new HostOutcome(was.host(), was.ssh(), "revert_failed", was.release(), null, e.getValue()));
+                    ? new HostOutcome(was.host(), was.ssh(), "reverted", was.release(), null, null, was.previous())
+                    : new HostOutcome(was.host(), was.ssh(), "revert_failed", was.release(), null, e.getValue(), was.previous()));
         }
+    }
+
+    /** Back to the release the host ran before the roll; a host that ran none stops serving the app, as before. */
+    static List<String> revertCommand(String app, String previous) {
+        return previous == null ? List.of("stop", app) : List.of("rollback", app, previous);
     }
 
     static List<List<FleetConfig.Host>> batches(List<FleetConfig.Host> hosts, int size) {

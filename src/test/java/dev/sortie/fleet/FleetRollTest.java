@@ -26,8 +26,10 @@ class FleetRollTest {
     void aHostsResultLineDecides() throws Exception {
         ObjectMapper json = new ObjectMapper();
         RemoteRun.Ran ok = new RemoteRun.Ran(0, List.of(), null);
-        assertEquals(new FleetRoll.HostOutcome("web1", "10.0.0.1", "live", "R1", null, null),
-                FleetRoll.hostOutcome(host(1), ok, json.readTree("{\"outcome\":\"live\",\"release\":\"R1\"}")));
+        assertEquals(new FleetRoll.HostOutcome("web1", "10.0.0.1", "live", "R1", null, null, "R0"),
+                FleetRoll.hostOutcome(host(1), ok, json.readTree("{\"outcome\":\"live\",\"release\":\"R1\",\"previous\":\"R0\"}")));
+        assertEquals(List.of("rollback", "shop", "R0"), FleetRoll.revertCommand("shop", "R0"));
+        assertEquals(List.of("stop", "shop"), FleetRoll.revertCommand("shop", null));
         assertEquals(new FleetRoll.HostOutcome("web1", "10.0.0.1", "failed", "R1", "upgrade_service", "GET /health answered 500"),
                 FleetRoll.hostOutcome(host(1), new RemoteRun.Ran(1, List.of(), null), json.readTree(
                         "{\"outcome\":\"failed\",\"release\":\"R1\",\"step\":\"upgrade_service\",\"reason\":\"GET /health answered 500\"}")));
