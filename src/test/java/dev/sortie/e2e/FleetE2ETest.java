@@ -217,9 +217,9 @@ class FleetE2ETest {
         Proc.Result push = push("fleet v2");
         Wrk.Counts counts = load.join();
         push.assertOk();
-        assertTrue(counts.requests() > 0, counts.output());
-        assertEquals(0, counts.non2xx(), counts.output());
-        assertEquals(0, counts.socketErrors(), counts.output());
+        // the project's rule for traffic under a switch: no non-2xx, no refused connection or timeout, and read errors only
+        // from the keep-alive race of an nginx reload (see FaultsE2ETest)
+        FaultsE2ETest.assertNoFailedRequests(counts);
         for (NetnsHosts.Host h : fleet.hosts()) {
             assertEquals("fleet v2", body(h));
         }
@@ -243,11 +243,9 @@ class FleetE2ETest {
         }
         Wrk.Counts counts = load.join();
         String out = push.output();
-        assertTrue(counts.requests() > 0, counts.output());
         assertTrue(out.contains("deploy FAILED at upgrade_service: on web2 at upgrade_service: GET /health"), out);
         assertTrue(out.contains("switched back: web1"), out);
-        assertEquals(0, counts.non2xx(), counts.output());
-        assertEquals(0, counts.socketErrors(), counts.output());
+        FaultsE2ETest.assertNoFailedRequests(counts);
 
         // web1 switched to v3 and back: its live release is a rollback to the release it ran before
         JsonNode web1 = record(host("web1"), live(host("web1")));
