@@ -88,7 +88,16 @@ class FleetE2ETest {
 
     static Proc.Result push(String message) throws IOException, InterruptedException {
         Files.writeString(project.resolve("message.txt"), message + "\n");
-        return primary.commitAndPush(project, message);
+        Proc.Result push = primary.commitAndPush(project, message);
+        System.out.println("== push " + message + " (exit " + push.exit() + ")\n" + push.output()); // in the test's report
+        return push;
+    }
+
+    /** A push that must go live on the whole fleet (git's exit code says only that git took the commit). */
+    static Proc.Result pushLive(String message) throws IOException, InterruptedException {
+        Proc.Result push = push(message).assertOk();
+        assertTrue(push.output().matches("(?s).*remote: =====> shop \\S+ is live at .*"), push.output());
+        return push;
     }
 
     static NetnsHosts.Host host(String name) {
@@ -181,8 +190,7 @@ class FleetE2ETest {
     @Test
     @Order(3)
     void aPushRollsOverEveryHostAndTheRecordsAgree() throws Exception {
-        Proc.Result push = push("fleet v1");
-        push.assertOk();
+        Proc.Result push = pushLive("fleet v1");
         String out = push.output();
         assertTrue(out.contains("fleet: 3 hosts ready (web1, web2, web3)"), out);
         assertTrue(out.contains("-----> package"), out);
@@ -216,7 +224,7 @@ class FleetE2ETest {
         Thread.sleep(1000);
         Proc.Result push = push("fleet v2");
         Wrk.Counts counts = load.join();
-        push.assertOk();
+        assertTrue(push.output().matches("(?s).*remote: =====> shop \\S+ is live at .*"), push.output());
         // the project's rule for traffic under a switch: no non-2xx, no refused connection or timeout, and read errors only
         // from the keep-alive race of an nginx reload (see FaultsE2ETest)
         FaultsE2ETest.assertNoFailedRequests(counts);
