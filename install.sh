@@ -101,6 +101,18 @@ if [ "$uninstall" = 1 ]; then
   rm -f "$prefix/bin/sortie"
   say "removed $unit, $prefix/bin/sortie, $prefix/lib/sortie and $prefix/share/sortie"
   if [ "$purge" = 1 ]; then
+    if [ -z "$root" ] && [ -d "$sortie_home/apps" ]; then
+      # app_users: each app's dir belongs to its own user (sortie-APP, made by Sortie): those users and groups go too
+      for dir in "$sortie_home"/apps/*/; do
+        [ -d "$dir" ] || continue
+        owner=$(stat -c %U "$dir")
+        case "$owner" in
+          sortie-*)
+            if id -u "$owner" >/dev/null 2>&1; then userdel "$owner" && say "removed the app user $owner"; fi
+            if getent group "$owner" >/dev/null 2>&1; then groupdel "$owner"; fi ;;
+        esac
+      done
+    fi
     rm -rf "$sortie_home"
     if [ -n "$root" ]; then
       say "--root: not running userdel $sortie_user"

@@ -4,9 +4,11 @@ import dev.sortie.config.AppSettings;
 import dev.sortie.config.SortieHome;
 import dev.sortie.deploy.AppUsers;
 import dev.sortie.exec.CommandFailedException;
+import dev.sortie.exec.Privileges;
 import dev.sortie.git.AppRepository;
 import dev.sortie.nginx.Nginx;
 import dev.sortie.nginx.SiteSwitch;
+import dev.sortie.nginx.SystemNginx;
 import dev.sortie.pipeline.DeployLock;
 import dev.sortie.service.InstanceInfo;
 import dev.sortie.service.SupervisorClient;
@@ -82,22 +84,37 @@ public final class AppAdmin {
                     }
                 }
             }
-            Nginx nginx = sortie.nginx();
-            SiteSwitch sites = new SiteSwitch(nginx);
-            if (Files.exists(sites.siteFile(app))) {
-                Files.delete(sites.siteFile(app));
-                if (nginx.isRunning()) {
-                    try {
-                        nginx.startOrReload();
-                    } catch (CommandFailedException e) {
-                        throw new IOException("nginx did not reload without the site of " + app + ": " + e.getMessage(), e);
-                    }
-                }
+            boolean removed;
+            if (sortie.nginx() instanceof SystemNginx && !Privileges.canManageSystemNginx() && daemon.isRunning()) {
+                // a person's command: the system nginx's sites dir and master are root's, which the daemon's unit may reach
+                removed = daemon.call("remove_site", Map.of("app", app), Map.class).get("removed") == Boolean.TRUE;
+            } else {
+                removed = removeSite(sortie, app);
+            }
+            if (removed) {
                 progress.accept("Removed the nginx site of " + app + ".");
             }
             // with app users and no privilege (a person's command), the daemon deletes the files the app's user made
             new AppUsers(sortie.home(), sortie.server()).destroy(app, a -> deleteFiles(sortie.home(), a));
         }
+    }
+
+    /** Removes an app's site from nginx and reloads it; false when it had none. */
+    static boolean removeSite(Sortie sortie, String app) throws IOException {
+        Nginx nginx = sortie.nginx();
+        Path site = new SiteSwitch(nginx).siteFile(app);
+        if (!Files.exists(site)) {
+            return false;
+        }
+        Files.delete(site);
+        if (nginx.isRunning()) {
+            try {
+                nginx.startOrReload();
+            } catch (CommandFailedException e) {
+                throw new IOException("nginx did not reload without the site of " + app + ": " + e.getMessage(), e);
+            }
+        }
+        return true;
     }
 
     /** Deletes the app's dir, its deploy lock last (its lock is released when the channel closes). */

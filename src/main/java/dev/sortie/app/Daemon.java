@@ -283,6 +283,13 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("app_user {} of {}", a.action(), a.app());
                 yield Optional.of(JSON.nullNode());
             }
+            case "remove_site" -> { // apps destroy by a person, with the system nginx's root-owned sites dir
+                String app = args.path("app").asText();
+                if (!dev.sortie.config.AppName.isValid(app)) {
+                    throw new IOException("not an app name: " + app);
+                }
+                yield Optional.of(JSON.valueToTree(Map.of("removed", AppAdmin.removeSite(sortie, app))));
+            }
             case "cancel" -> {
                 CancelArgs a = JSON.treeToValue(args, CancelArgs.class);
                 yield Optional.of(JSON.valueToTree(Map.of("message", queue.cancel(a.target(), a.by()))));

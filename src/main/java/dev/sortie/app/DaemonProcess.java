@@ -1,5 +1,6 @@
 package dev.sortie.app;
 
+import dev.sortie.config.SortieHome;
 import dev.sortie.exec.Privileges;
 import dev.sortie.service.SupervisorClient;
 import java.io.File;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Starts the {@code sortie server} daemon on demand, detached so it outlives the push and the SSH session. */
 public final class DaemonProcess {
@@ -20,7 +22,32 @@ public final class DaemonProcess {
         }
     }
 
+    /** What the daemon writes into server.stopped when systemd stops it (systemctl stop sortie, or a shutdown). */
+    public static final String STOPPED_BY_SYSTEMD = "stopped by systemd (systemctl stop sortie)";
+
     private DaemonProcess() {
+    }
+
+    /** Why the daemon is down on purpose ({@code server.stopped}'s first line), if it is. */
+    public static Optional<String> stoppedBecause(SortieHome home) {
+        try {
+            return Files.readAllLines(home.serverStopped()).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether systemd stopped the daemon: only systemd starts it again, so that no second daemon runs beside the unit's. */
+    public static boolean stoppedBySystemd(SortieHome home) {
+        return stoppedBecause(home).filter(STOPPED_BY_SYSTEMD::equals).isPresent();
+    }
+
+    /** How a person starts the daemon of this installation again. */
+    public static String startHint(Sortie sortie) {
+        if (stoppedBySystemd(sortie.home()) || sortie.server().appUsers() && !Privileges.canKeepAppsApart()) {
+            return "sudo systemctl start sortie";
+        }
+        return "sortie server start";
     }
 
     /** Returns a client to a running daemon, starting one first if needed. */
@@ -28,6 +55,12 @@ public final class DaemonProcess {
         SupervisorClient client = sortie.daemon();
         if (client.isRunning()) {
             return client;
+        }
+        if (stoppedBySystemd(sortie.home())) {
+            // the unit's daemon is stopped: one started from here would run outside the service, and systemctl start sortie
+            // would then fail on its socket
+            throw new NotStarted("the sortie server was " + STOPPED_BY_SYSTEMD + ", and a command does not start it outside the"
+                    + " service; start it: sudo systemctl start sortie");
         }
         if (sortie.server().appUsers() && !Privileges.canKeepAppsApart()) {
             // a daemon started from here would have none of the rights app_users needs (a person's command over SSH, or

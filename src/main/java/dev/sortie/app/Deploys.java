@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  */
 public final class Deploys {
 
+    /** How long a follower waits for the unit's daemon to come back after systemd stopped it (a restart takes seconds). */
+    private static final long SYSTEMD_RESTART_NANOS = 30_000_000_000L;
+
     private final Sortie sortie;
 
     public Deploys(Sortie sortie) {
@@ -139,6 +142,7 @@ public final class Deploys {
         }
         Journal.Follower follower = new Journal.Follower(file);
         long lastDaemonCheck = System.nanoTime();
+        long downSince = 0;
         while (true) {
             for (Journal.Line line : follower.poll()) {
                 events.accept(line.event());
@@ -148,11 +152,17 @@ public final class Deploys {
             }
             if (System.nanoTime() - lastDaemonCheck > 2_000_000_000L) {
                 lastDaemonCheck = System.nanoTime();
-                if (!sortie.daemon().isRunning()) {
-                    if (Files.exists(sortie.home().serverStopped())) {
-                        throw new IOException("the sortie server was stopped (sortie server stop) before deploy " + deployId
-                                + " ended; it ends it when it starts again: sortie server start, then sortie logs " + app
-                                + " --deploy " + deployId + " -f");
+                if (sortie.daemon().isRunning()) {
+                    downSince = 0;
+                } else if (DaemonProcess.stoppedBySystemd(sortie.home()) && (downSince == 0 || System.nanoTime() - downSince < SYSTEMD_RESTART_NANOS)) {
+                    // systemctl restart sortie, or the unit's Restart=: the unit's next daemon ends the deploy
+                    downSince = downSince == 0 ? System.nanoTime() : downSince;
+                } else {
+                    var stopped = DaemonProcess.stoppedBecause(sortie.home());
+                    if (stopped.isPresent()) {
+                        throw new IOException("the sortie server was " + stopped.get() + " before deploy " + deployId
+                                + " ended; it ends it when it starts again: " + DaemonProcess.startHint(sortie) + ", then sortie logs "
+                                + app + " --deploy " + deployId + " -f");
                     }
                     DaemonProcess.ensureRunning(sortie); // it died: starting it again ends the deploy from its journal
                 }

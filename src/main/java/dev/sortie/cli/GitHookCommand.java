@@ -1,5 +1,6 @@
 package dev.sortie.cli;
 
+import dev.sortie.app.DaemonProcess;
 import dev.sortie.app.Deploys;
 import dev.sortie.config.AppName;
 import dev.sortie.pipeline.DeployEvent;
@@ -57,7 +58,16 @@ final class GitHookCommand implements Callable<Integer> {
         }
         for (String ref : refs) {
             // the daemon applies the branch rule: this process loads neither JGit nor a YAML parser
-            var id = deploys.push(app, ref, null, Apps.user(), null, why -> out.println(PushLines.INSTANCE.skipped(app, why)));
+            java.util.Optional<String> id;
+            try {
+                id = deploys.push(app, ref, null, Apps.user(), null, why -> out.println(PushLines.INSTANCE.skipped(app, why)));
+            } catch (DaemonProcess.NotStarted e) {
+                // post-update: git has moved the branch already; say so, and how to deploy it once the server runs
+                out.println("=====> " + app + ": the push was received, but nothing was deployed: " + e.getMessage());
+                out.println("=====> The branch is ahead of what is live. Once the server runs: sortie deploy " + app);
+                exit = Math.max(exit, ExitCodes.UNAVAILABLE);
+                continue;
+            }
             if (id.isPresent()) {
                 exit = Math.max(exit, follow(deploys, out, id.get()));
             }

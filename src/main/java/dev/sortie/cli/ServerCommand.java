@@ -7,6 +7,7 @@ import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.Nginx;
 import dev.sortie.nginx.Template;
 import dev.sortie.service.SupervisorClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +115,8 @@ final class ServerCommand implements Runnable {
             if (running) {
                 out.println("server: running, pid " + client.ping() + ", " + client.list().size() + " app instance(s) (sortie ps)");
             } else {
-                out.println("server: not running (sortie server start)");
+                out.println("server: not running" + DaemonProcess.stoppedBecause(sortie.home()).map(why -> ", " + why).orElse("")
+                        + " (start it: " + DaemonProcess.startHint(sortie) + ")");
             }
             Nginx nginx = sortie.nginx();
             out.println("nginx:  " + nginx.masterPid().map(pid -> "running, pid " + pid + ", listening on "
@@ -159,11 +161,33 @@ final class ServerCommand implements Runnable {
             Sortie sortie = Homes.sortie();
             try (Daemon daemon = new Daemon(sortie, PushLines.INSTANCE)) {
                 daemon.start();
+                Files.deleteIfExists(sortie.home().serverStopped()); // up again: systemd's start, after a stop or a reboot
                 LoggerFactory.getLogger(RunServer.class).info("sortie server {} listening on {} (pid {})", VersionProvider.version(),
                         sortie.home().socket(), ProcessHandle.current().pid());
+                Thread stoppedBySystemd = new Thread(() -> recordSystemdStop(sortie), "systemd stop");
+                if (System.getenv("INVOCATION_ID") != null) {
+                    // run by systemd (it sets INVOCATION_ID): its SIGTERM is systemctl stop sortie (KillMode=process leaves
+                    // the apps and nginx serving); the CLI then says so, and does not start a daemon beside the unit's
+                    Runtime.getRuntime().addShutdownHook(stoppedBySystemd);
+                }
                 daemon.awaitShutdown();
+                if (System.getenv("INVOCATION_ID") != null) {
+                    Runtime.getRuntime().removeShutdownHook(stoppedBySystemd); // sortie server stop wrote its own reason
+                }
             }
             return ExitCodes.OK;
+        }
+
+        private static void recordSystemdStop(Sortie sortie) {
+            try {
+                if (!Files.exists(sortie.home().serverStopped())) {
+                    Files.writeString(sortie.home().serverStopped(), DaemonProcess.STOPPED_BY_SYSTEMD + "\n");
+                }
+                LoggerFactory.getLogger(RunServer.class).info("{}: the app instances and the managed nginx keep running,"
+                        + " unsupervised, until it starts again", DaemonProcess.STOPPED_BY_SYSTEMD);
+            } catch (IOException | RuntimeException e) {
+                LoggerFactory.getLogger(RunServer.class).warn("could not record the stop in {}: {}", sortie.home().serverStopped(), e.getMessage());
+            }
         }
     }
 }

@@ -41,6 +41,14 @@ public final class Privileges {
         return isRoot() || has(EFFECTIVE, CHOWN, DAC_OVERRIDE, FOWNER, KILL, SETGID, SETUID);
     }
 
+    /**
+     * Whether this process may write into a system nginx's root-owned sites dir and signal its root master (nginx mode
+     * system): the unit's CAP_DAC_OVERRIDE and CAP_KILL, which a person's command lacks.
+     */
+    public static boolean canManageSystemNginx() {
+        return isRoot() || has(EFFECTIVE, DAC_OVERRIDE, KILL);
+    }
+
     /** Whether this process may give a file to another user. */
     public static boolean canChown() {
         return isRoot() || has(EFFECTIVE, CHOWN);

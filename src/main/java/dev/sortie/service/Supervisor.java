@@ -332,8 +332,15 @@ public final class Supervisor implements AutoCloseable {
         }
         return ProcessHandle.of(r.pid())
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> r.processStart() == null || processStart(h.pid()) == null || r.processStart().equals(processStart(h.pid())))
-                .filter(h -> argvMatches(r.spec(), h) || r.spec().key().equals(instanceMarker(h.pid())));
+                .filter(h -> {
+                    String now = processStart(h.pid());
+                    if (r.processStart() != null && now != null) {
+                        // the pid with the start time it had: that process, also after an exec (sh run.sh -> java), and also
+                        // when its environment is another user's to read (app_users: the marker is out of the daemon's reach)
+                        return r.processStart().equals(now);
+                    }
+                    return argvMatches(r.spec(), h) || r.spec().key().equals(instanceMarker(h.pid()));
+                });
     }
 
     private static boolean argvMatches(InstanceSpec spec, ProcessHandle h) {

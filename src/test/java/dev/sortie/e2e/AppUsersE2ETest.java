@@ -45,6 +45,9 @@ class AppUsersE2ETest {
     static InstalledSortie sortie;
     static Proc.Result hostilePush;
     static Proc.Result victimPush;
+    static Path victimProject;
+    /** The daemon as sortie.service runs it (after the reboot below), when a test started it so. */
+    static Process unitDaemon;
 
     /** A hook that tries what the issue's auditor did: another app's config, its processes, the daemon's sockets. */
     static final String HOSTILE_HOOKS = """
@@ -114,6 +117,7 @@ class AppUsersE2ETest {
         sortie.sortie("apps", "create", HOSTILE).assertOk();
         sortie.sortie("config", "set", VICTIM, "SECRET=victim-only-4711").assertOk();
         Path victim = sortie.project(FaultsE2ETest.fixture("plain"), VICTIM, VICTIM);
+        victimProject = victim;
         victimPush = sortie.git(victim, "push", "-q", "production", "main").assertOk();
         assertTrue(victimPush.output().contains("is live at"), "the victim went live:\n" + victimPush.output() + "\nworkers.log:\n"
                 + tail(sortie.home.resolve("run/workers.log")) + "\nserver.log:\n" + tail(sortie.home.resolve("run/server.log")));
@@ -155,6 +159,9 @@ class AppUsersE2ETest {
                 }
             } finally {
                 sortie.close();
+                if (unitDaemon != null) {
+                    unitDaemon.destroyForcibly();
+                }
             }
         }
     }
@@ -228,6 +235,84 @@ class AppUsersE2ETest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 2) // after the others, which read what the first daemon started
+    void afterARebootTheUnitsDaemonAloneServesTheLiveSitesAgain() throws Exception {
+        // a reboot, as far as Sortie can tell: the daemon, every app instance and the whole nginx are gone at once
+        long master = Long.parseLong(Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip());
+        List<ProcessHandle> gone = new java.util.ArrayList<>();
+        for (long pid : List.of(Long.parseLong(Files.readString(sortie.home.resolve("run/server.pid")).strip()), master)) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                gone.add(h);
+                h.descendants().forEach(gone::add); // the instances, the deploy workers; nginx's workers
+            });
+        }
+        assertTrue(gone.size() >= 4, "the daemon with both apps' instances, and nginx with a worker: " + gone);
+        gone.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : gone) {
+            Await.until("pid " + h.pid() + " is gone", () -> !h.isAlive());
+        }
+        assertTrue(!last(sortie.curl("http://" + VICTIM + ".localhost:" + sortie.nginxPort + "/").output()).equals("200"), "nothing serves");
+
+        // systemd starts sortie.service at boot: the daemon alone, no sortie command that could start nginx for it
+        unitDaemon = sortie.runDaemonAsTheUnit(UNIT_CAPABILITIES);
+        for (String app : List.of(VICTIM, HOSTILE)) {
+            Await.until(app + " serves again", () -> {
+                try {
+                    return last(sortie.curl("http://" + app + ".localhost:" + sortie.nginxPort + "/").output()).equals("200");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        long newMaster = Long.parseLong(Files.readString(sortie.home.resolve("nginx/nginx.pid")).strip());
+        assertTrue(newMaster != master && Await.alive(newMaster), "a new nginx master: " + newMaster);
+        String log = Files.readString(sortie.home.resolve("run/server.log"));
+        assertTrue(log.contains("started the managed nginx, which was not running") || log.contains("(nothing named it)"),
+                "the daemon says it started nginx:\n" + tail(sortie.home.resolve("run/server.log")));
+        String pid = Files.readString(sortie.home.resolve("run/server.pid")).strip();
+        assertEquals(Long.toString(unitDaemon.pid()), pid, "the unit's daemon is the one running");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void systemctlStopLeavesTheAppsServingAndEveryCommandSaysHowToStartItAgain() throws Exception {
+        if (unitDaemon == null || !unitDaemon.isAlive()) {
+            unitDaemon = sortie.runDaemonAsTheUnit(UNIT_CAPABILITIES);
+        }
+        String victimUrl = "http://" + VICTIM + ".localhost:" + sortie.nginxPort + "/";
+        String before = sortie.curl(victimUrl).output();
+        String ps = sortie.sortie("ps").assertOk().output();
+        // systemctl stop sortie, with the unit's KillMode=process: SIGTERM to the daemon alone
+        Proc.run(tmp, java.util.Map.of(), 30, List.of("kill", "-TERM", Long.toString(unitDaemon.pid()))).assertOk();
+        assertTrue(unitDaemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the daemon ends on SIGTERM");
+        assertEquals("stopped by systemd (systemctl stop sortie)\n", Files.readString(sortie.home.resolve("run/server.stopped")));
+        assertEquals(before, sortie.curl(victimUrl).output(), "the apps keep serving");
+
+        Proc.Result status = sortie.sortie("server", "status");
+        assertEquals(4, status.exit(), status.output());
+        assertTrue(status.output().contains("server: not running, stopped by systemd (systemctl stop sortie) (start it: sudo systemctl start sortie)"),
+                status.output());
+
+        Files.writeString(victimProject.resolve("message.txt"), "after the service came back\n");
+        Proc.Result push = sortie.commitAndPush(victimProject, "while stopped");
+        assertEquals(0, push.exit(), "git took the push (post-update):\n" + push.output());
+        assertTrue(push.output().contains("victim: the push was received, but nothing was deployed: the sortie server was stopped by systemd"
+                + " (systemctl stop sortie), and a command does not start it outside the service; start it: sudo systemctl start sortie"),
+                push.output());
+        assertTrue(push.output().contains("Once the server runs: sortie deploy victim"), push.output());
+        assertEquals(4, sortie.sortie("server", "status").exit(), "the push started no daemon");
+        assertEquals(before, sortie.curl(victimUrl).output(), "nothing was deployed");
+
+        unitDaemon = sortie.runDaemonAsTheUnit(UNIT_CAPABILITIES); // systemctl start sortie
+        Await.until("the started unit clears the stop, once it has adopted its instances",
+                () -> !Files.exists(sortie.home.resolve("run/server.stopped")));
+        assertEquals(pids(ps), pids(sortie.sortie("ps").assertOk().output()), "it adopted the instances, not restarted them");
+        Proc.Result deploy = sortie.sortie("deploy", VICTIM);
+        assertTrue(deploy.output().contains("is live at"), deploy.output());
+        assertEquals("after the service came back\n\n200", sortie.curl(victimUrl).output());
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE) // last: it stops the daemon, and starts it again for the destroys
     void aCommandWithoutTheRightsDoesNotStartACrippledDaemon() throws Exception {
         sortie.sortie("server", "stop").assertOk();
@@ -238,6 +323,11 @@ class AppUsersE2ETest {
         String status = sortie.sortie("server", "status").output();
         assertTrue(status.contains("server: not running"), "no daemon was started:\n" + status);
         sortie.startDaemon(UNIT_CAPABILITIES).assertOk();
+    }
+
+    /** APP RELEASE PID of each line of {@code sortie ps}. */
+    static List<String> pids(String ps) {
+        return ps.lines().skip(1).map(l -> l.split("\\s+")).map(f -> f[0] + " " + f[1] + " " + f[3]).toList();
     }
 
     static String tail(Path log) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The {@code sortie} that install.sh puts in place, run against its own temporary SORTIE_HOME
@@ -74,6 +75,47 @@ final class InstalledSortie implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid", user, "--regid", user, "--init-groups",
                 "--inh-caps", caps, "--ambient-caps", caps, "--", bin().toString(), "server", "start"));
         return Proc.run(work, env, 300, argv);
+    }
+
+    /**
+     * Runs the daemon as sortie.service does after a boot or {@code systemctl start sortie}, with no {@code sortie} command
+     * around it: the unit's own ExecStart (templates/sortie.service, with this install's jar and the test's JDK) in the
+     * foreground, as the {@link #runAs} user with {@code capabilities} ambient, the unit's environment plus the
+     * INVOCATION_ID systemd gives a service, and its output appended to run/server.log. Returns once it answers.
+     */
+    Process runDaemonAsTheUnit(List<String> capabilities) throws IOException, InterruptedException {
+        String unit = Files.readString(Path.of("templates/sortie.service").toAbsolutePath());
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length());
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path jar = bin().getParent().getParent().resolve("lib/sortie/sortie.jar");
+        List<String> command = new ArrayList<>();
+        for (String word : exec.split(" +")) {
+            switch (word) {
+                case "{{java}}" -> command.add(java);
+                case "{{jar}}" -> command.add(jar.toString());
+                case "{{cds}}" -> { } // the class-data archive is the installer's: a start without it is slower, not different
+                default -> command.add(word);
+            }
+        }
+        String caps = String.join(",", capabilities.stream().map(c -> "+" + c).toList());
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid", user, "--regid", user, "--init-groups",
+                "--inh-caps", caps, "--ambient-caps", caps, "--", "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                "SORTIE_HOME=" + home, "HOME=" + home, "INVOCATION_ID=" + UUID.randomUUID().toString().replace("-", "")));
+        argv.addAll(command);
+        Files.createDirectories(home.resolve("run"));
+        Process daemon = new ProcessBuilder(argv).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("run/server.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (sortie("server", "status").exit() != 0) {
+            if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                daemon.destroyForcibly();
+                throw new IOException("the unit's daemon did not answer (exit " + (daemon.isAlive() ? "none" : daemon.exitValue())
+                        + "); server.log:\n" + Files.readString(home.resolve("run/server.log")));
+            }
+            Thread.sleep(200);
+        }
+        return daemon;
     }
 
     Proc.Result sortie(String... args) throws IOException, InterruptedException {

@@ -326,6 +326,48 @@ class SshE2ETest {
         assertEquals(4, again.exit(), again.output());
     }
 
+    @Test
+    @Order(11)
+    void anAdminKeyRollsBackOverSsh() throws Exception {
+        String before = live("shop");
+        Proc.Result rollback = ssh(boss, "rollback", "shop");
+        rollback.assertOk();
+        assertTrue(rollback.output().contains("is live at"), rollback.output());
+        assertNotEquals(before, live("shop"), "a new release, of the previous one's files");
+        String deploys = sortie.sortie("deploys", "shop").assertOk().output();
+        assertTrue(deploys.matches("(?s).* rollback by boss\n.*"), deploys);
+        assertTrue(sshLog().contains("key=boss command=\"rollback shop\" allowed"), sshLog());
+    }
+
+    @Test
+    @Order(12)
+    void aKeyForSeveralAppsAndAKeyForEveryAppEvenOnesMadeLater() throws Exception {
+        Path keys = tmp.resolve("keys");
+        Path carol = PrivateSshd.keygen(keys.resolve("carol"));
+        Path dave = PrivateSshd.keygen(keys.resolve("dave"));
+        addKey("carol", carol, "--apps", "shop,blog").assertOk();
+        Proc.Result all = addKey("dave", dave, "--all");
+        all.assertOk();
+        assertTrue(all.output().contains("Added key dave (SHA256:") && all.output().contains("): all apps."), all.output());
+        String list = sortie.sortie("ssh-keys", "list").assertOk().output();
+        assertTrue(list.matches("(?s).*carol +SHA256:\\S+ +apps: shop, blog\n.*"), list);
+        assertTrue(list.matches("(?s).*dave +SHA256:\\S+ +all apps\n.*"), list);
+        sortie.sortie("apps", "create", "later").assertOk();
+        for (String app : List.of("shop", "blog")) {
+            git(carol, true, tmp, "ls-remote", sshd.user + "@127.0.0.1:" + app).assertOk();
+        }
+        Proc.Result refused = git(carol, true, tmp, "ls-remote", sshd.user + "@127.0.0.1:later");
+        assertNotEquals(0, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("sortie: refused for key carol: key carol may not push or fetch later (its rights: apps: shop, blog)"),
+                refused.output());
+        git(dave, true, tmp, "ls-remote", sshd.user + "@127.0.0.1:later").assertOk();
+        Proc.Result noCommands = ssh(dave, "apps", "list");
+        assertNotEquals(0, noCommands.exit(), "--all is not --admin: " + noCommands.output());
+        sortie.sortie("ssh-keys", "remove", "carol").assertOk();
+        sortie.sortie("ssh-keys", "remove", "dave").assertOk();
+        sortie.sortie("apps", "destroy", "later", "--force").assertOk();
+    }
+
     static String get(String path) throws IOException, InterruptedException {
         String url = sortie.url("shop");
         Proc.Result r = sortie.curl(url.substring(0, url.length() - 1) + path);

@@ -177,6 +177,79 @@ class SystemInstallE2ETest {
         assertTrue(purged.output().contains("--root: not running userdel sortie"), purged.output());
     }
 
+    /**
+     * The real {@code ./install.sh --system}, no {@code --root}: in a private mount namespace whose /etc, /usr/local and
+     * /var/lib are copies under the test's temp dir, so its useradd, launcher and home touch nothing of this machine's. Here
+     * systemd is not PID 1 (a container): the installer says so and starts the daemon as the new sortie user with the unit's
+     * capabilities; a person's commands (runuser -u sortie) make an app, whose push goes live with its instance as the app's
+     * own user; a reinstall keeps the server config and restarts the daemon; --uninstall --purge removes the users too.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(600)
+    void aRealSystemInstallInAContainerWithoutSystemd() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(systemdIsPid1(), "on a machine booted with systemd the real install would use it");
+        assertEquals("root", System.getProperty("user.name"), "the system install runs as root (CI runs the suite as root)");
+        int port = dev.sortie.service.FreePort.pick();
+        Path script = tmp.resolve("install-in-namespace.sh");
+        Files.writeString(script, """
+                set -u
+                T=%1$s
+                for d in etc usrlocal varlib; do mkdir -p "$T/$d"; done  # /var/lib, a copy, holds the project too: the test's temp dir is 0700
+                cp -a /etc/. "$T/etc/"; cp -a /var/lib/. "$T/varlib/"
+                mount --bind "$T/etc" /etc && mount --bind "$T/usrlocal" /usr/local && mount --bind "$T/varlib" /var/lib || exit 99
+                as() { runuser -u sortie -- env PATH=/usr/local/bin:/usr/bin:/bin HOME=/var/lib/sortie "$@"; }
+                cd %2$s
+                echo "== install"; bash install.sh --system --no-build --no-cds 2>&1
+                pid=$(cat /var/lib/sortie/run/server.pid)
+                echo "== daemon"; grep -E '^(Uid|CapEff):' /proc/$pid/status; echo "sortie uid $(id -u sortie)"
+                printf 'nginx:\n  listen: 127.0.0.1\n  port: %3$d\napp_users: true\n' > /var/lib/sortie/sortie.yml  # loopback only, apps apart as the installer's
+                echo "== reinstall"; bash install.sh --system --no-build --no-cds 2>&1
+                echo "== create"; as sortie apps create shop 2>&1
+                P=/var/lib/shop-project; cp -r src/test/resources/fixtures/plain "$P" && chown -R sortie:sortie "$P" && cd "$P"
+                as git init -q -b main && as git -c user.email=t@t -c user.name=t add -A && as git -c user.email=t@t -c user.name=t commit -qm first
+                echo "== push"; as git push /var/lib/sortie/apps/shop/repo.git main 2>&1
+                echo "== curl"; curl -sS --max-time 10 -H 'Host: shop.localhost' http://127.0.0.1:%3$d/
+                echo "== instance"; grep -E '^Uid:' /proc/$(pgrep -u sortie-shop -o)/status; echo "app uid $(id -u sortie-shop)"
+                cd %2$s
+                echo "== purge"; bash install.sh --uninstall --purge 2>&1
+                id sortie 2>&1; id sortie-shop 2>&1; ls /var/lib/sortie 2>&1
+                echo "== end"
+                """.formatted(tmp.resolve("ns"), PROJECT, port));
+        Proc.Result r = Proc.run(tmp, Map.of(), 540, List.of("unshare", "--mount", "--propagation", "private", "bash", script.toString()));
+        String out = r.output();
+        assertTrue(out.contains("== end"), out);
+        String install = section(out, "install");
+        assertTrue(install.contains("created the system user sortie (home /var/lib/sortie)"), install);
+        assertTrue(install.contains("installed /etc/systemd/system/sortie.service"), install);
+        assertTrue(install.contains("systemd is not PID 1 here (PID 1 is ") && install.contains("starting the daemon directly as sortie"), install);
+        assertTrue(install.contains("Started the sortie server (pid "), install);
+        String daemon = section(out, "daemon");
+        String uid = daemon.lines().filter(l -> l.startsWith("sortie uid ")).findFirst().orElseThrow().substring("sortie uid ".length());
+        assertTrue(daemon.matches("(?s)Uid:\\s+" + uid + "\\s.*"), "the daemon runs as sortie:\n" + daemon);
+        assertTrue(daemon.contains("CapEff:\t00000000000004eb"), "with the unit's seven capabilities:\n" + daemon);
+        String reinstall = section(out, "reinstall");
+        assertTrue(reinstall.contains("Started the sortie server (pid "), reinstall);
+        assertTrue(section(out, "create").contains("git remote add production sortie@"), "the short remote:\n" + out);
+        assertTrue(section(out, "push").contains("is live at http://shop.localhost:" + port + "/"), out);
+        assertEquals("first release", section(out, "curl").strip(), out);
+        String instance = section(out, "instance");
+        String appUid = instance.lines().filter(l -> l.startsWith("app uid ")).findFirst().orElseThrow().substring("app uid ".length());
+        assertTrue(instance.matches("(?s)Uid:\\s+" + appUid + "\\s.*"), "the instance runs as sortie-shop:\n" + instance);
+        String purge = section(out, "purge");
+        assertTrue(purge.contains("removed the app user sortie-shop") && purge.contains("removed the sortie user"), purge);
+        assertEquals(2, purge.split("no such user", -1).length - 1, "neither sortie nor sortie-shop is left:\n" + purge);
+        assertTrue(purge.contains("No such file or directory"), "the home is gone:\n" + purge);
+    }
+
+    /** The lines of {@code out} after {@code == name} and before the next {@code ==} line. */
+    private static String section(String out, String name) {
+        int start = out.indexOf("== " + name + "\n");
+        assertTrue(start >= 0, "no section " + name + " in:\n" + out);
+        String rest = out.substring(start + name.length() + 4);
+        int end = rest.indexOf("\n== ");
+        return end < 0 ? rest : rest.substring(0, end + 1);
+    }
+
     @Test
     void aBrokenUnitFailsTheVerification() throws Exception {
         Path unit = tmp.resolve("sortie.service");

@@ -230,6 +230,30 @@ class TlsE2ETest {
         System.out.println("[TlsE2ETest] the failed push said:\n" + out);
     }
 
+    @Test
+    @Order(6)
+    void givenFilesInTheServerConfigAreServedAndNothingIsOrdered() throws Exception {
+        // tls: {cert, key} in the server config: a certificate of the server's own CA (a company CA, a wildcard bought elsewhere)
+        Path given = Files.createDirectories(tmp.resolve("given"));
+        TestCa company = new TestCa("Sortie test company CA");
+        Path companyCa = company.writeCert(given.resolve("company-ca.pem"));
+        BigInteger serial = company.issue(List.of(DOMAIN), Duration.ofDays(30), given.resolve("fullchain.pem"), given.resolve("key.pem"))
+                .getSerialNumber();
+        sortie.sortie("server", "stop").assertOk(); // the daemon reads the server config when it starts
+        Path server = sortie.home.resolve("sortie.yml");
+        Files.writeString(server, Files.readString(server) + "tls:\n  cert: " + given.resolve("fullchain.pem") + "\n  key: "
+                + given.resolve("key.pem") + "\n");
+        writeConfig(""); // no tls: key in the app: the server's files serve every app's site
+        Files.writeString(project.resolve("message.txt"), "v5\n");
+        Proc.Result push = sortie.commitAndPush(project, "v5 with the server's certificate").assertOk();
+        assertTrue(push.output().contains("is live at https://" + DOMAIN + ":" + httpsPort + "/"), push.output());
+        assertTrue(!push.output().contains("from ACME"), "nothing is ordered:\n" + push.output());
+        Proc.Result https = curl("--cacert", companyCa.toString(), "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",
+                "-w", "%{http_code}", "https://" + DOMAIN + ":" + httpsPort + "/");
+        assertEquals("v5\n200", https.output().strip(), "curl checks the served certificate against the given CA: " + https.output());
+        assertEquals(serial, servedSerial(companyCa), "the given certificate is the one served");
+    }
+
     /** The id on the {@code *} line of {@code sortie releases}. */
     private static String liveRelease(String releases) {
         return releases.lines().filter(l -> l.startsWith("*")).findFirst().orElseThrow().split("\\s+")[1];
@@ -257,7 +281,12 @@ class TlsE2ETest {
 
     /** The serial of the certificate nginx serves for the domain, from a real handshake checked against pebble's root. */
     private static BigInteger servedSerial() throws Exception {
-        SSLContext ssl = trusting(pebbleRoot);
+        return servedSerial(pebbleRoot);
+    }
+
+    /** The serial of the certificate nginx serves for the domain, checked against {@code root}. */
+    private static BigInteger servedSerial(Path root) throws Exception {
+        SSLContext ssl = trusting(root);
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", httpsPort), 2000);
             SSLParameters params = socket.getSSLParameters();

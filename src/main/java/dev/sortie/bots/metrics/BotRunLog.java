@@ -12,16 +12,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code bot_run.log}: one line per action run, written by one background thread so bots only pay
- * for an enqueue. A line looks like
+ * for an enqueue into a lock-free ring ({@link LogRing}). A line looks like
  * <pre>2026-11-21T10:15:30.123Z info bot_id=12 action="GET /api/notes" outcome=succeed duration=3.412ms</pre>
  * and errors add {@code reason="..."}; {@code lnav/sortie_bots.json} teaches lnav the format.
  */
@@ -29,11 +25,11 @@ public final class BotRunLog implements ActionSink {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private record Entry(long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
-    }
+    /** Lines taken from the ring per turn of the writer. */
+    private static final int BATCH = 4096;
 
     private final Path file;
-    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(1 << 16);
+    private final LogRing ring = new LogRing(1 << 16);
     private final Thread writer;
     private volatile boolean closing;
     private volatile IOException failure;
@@ -69,46 +65,29 @@ public final class BotRunLog implements ActionSink {
         append(botId, action, outcome.label(), reason, nanos);
     }
 
-    /** Queues a line; blocks only if the writer is 65,536 lines behind (so nothing is dropped). */
+    /** Queues a line, without a lock; waits only if the writer is 65,536 lines behind (so nothing is dropped). */
     public void append(long botId, String action, String outcome, String reason, long nanos) {
         if (failure != null) {
             dropped.increment(); // the file cannot be written: bots go on, the lines are counted
             return;
         }
-        Entry e = new Entry(System.currentTimeMillis(), botId, action, outcome, reason, nanos);
-        if (!queue.offer(e)) {
-            try {
-                queue.put(e);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ring.put(System.currentTimeMillis(), botId, action, outcome, reason, nanos);
     }
 
     private void drain(Writer out) {
-        List<Entry> batch = new ArrayList<>(16384);
-        StringBuilder line = new StringBuilder(1 << 16);
-        Clock clock = new Clock();
+        Formatter lines = new Formatter();
         try (out) {
             while (true) {
                 // Drain on a clock rather than waking for every line: bots never pay for a wake-up,
                 // and the file gets one write per batch instead of one per handful of lines.
-                int n = queue.drainTo(batch, 16384);
+                int n = ring.drain(lines, BATCH);
                 if (n > 0) {
-                    line.setLength(0);
-                    for (Entry e : batch) {
-                        format(line, clock, e.epochMillis, e.botId, e.action, e.outcome, e.reason, e.nanos);
-                        if (line.length() > 60_000) {
-                            out.append(line);
-                            line.setLength(0);
-                        }
-                    }
-                    out.append(line);
-                    batch.clear();
+                    out.append(lines.text);
+                    lines.text.setLength(0);
                 }
-                if (n < 16384) {
+                if (n < BATCH) {
                     out.flush();
-                    if (closing && queue.isEmpty()) {
+                    if (closing && ring.pending() == 0) {
                         return;
                     }
                     Thread.sleep(10);
@@ -116,10 +95,37 @@ public final class BotRunLog implements ActionSink {
             }
         } catch (IOException e) {
             failure = e;
-            dropped.add(queue.size());
-            queue.clear(); // wake any bot blocked on a full queue; appends are dropped from now on
+            discard(); // bots waiting on a full ring go on; appends are dropped from now on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** After a write failed: takes and counts the lines still coming until the log is closed. */
+    private void discard() {
+        LogRing.Reader count = (millis, botId, action, outcome, reason, nanos) -> dropped.increment();
+        while (true) {
+            if (ring.drain(count, BATCH) < BATCH) {
+                if (closing && ring.pending() == 0) {
+                    return;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The writer's formatting of the lines it takes, into one buffer per batch. */
+    private static final class Formatter implements LogRing.Reader {
+        final StringBuilder text = new StringBuilder(1 << 16);
+        final Clock clock = new Clock();
+
+        @Override
+        public void line(long epochMillis, long botId, String action, String outcome, String reason, long nanos) {
+            format(text, clock, epochMillis, botId, action, outcome, reason, nanos);
         }
     }
 

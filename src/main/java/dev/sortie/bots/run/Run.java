@@ -9,24 +9,29 @@ import dev.sortie.bots.tree.Cursor;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.bots.tree.TreeRunner;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * One run of a bot army: a spawner that keeps the wanted number of bots alive at the ramp rate
- * (or follows the stages, or starts a bot per arrival), the bots themselves (one virtual thread
- * each), the thresholds, and the end of the run.
+ * (or follows the stages, or starts a bot per arrival), the bots themselves (each on a virtual
+ * thread while it acts, and an entry in the run's {@link BotTimer} while it waits), the thresholds,
+ * and the end of the run.
  */
 final class Run {
 
@@ -37,6 +42,16 @@ final class Run {
     private static final int MAX_FAILURES_LISTED = 1000;
     /** After the grace period, how long interrupted bots get before the run ends without them. */
     private static final long ABANDON_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final LongSupplier NANO_CLOCK = System::nanoTime;
+    private static final VarHandle STOP;
+
+    static {
+        try {
+            STOP = MethodHandles.lookup().findVarHandle(Bot.class, "stop", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final RunSpec spec;
     private final Node tree;
@@ -45,7 +60,11 @@ final class Run {
     private final RunMetrics metrics;
     private final RunListener listener;
     private final TreeRunner runner;
-    private final ConcurrentHashMap<Long, Bot> bots = new ConcurrentHashMap<>();
+    private final BotTimer timer = new BotTimer("bot-timer");
+    private final int treeDepth;
+    /** The live bot slots, a list linked through the bots themselves (a map would cost a waiting bot 70 bytes more). */
+    private final ReentrantLock rosterLock = new ReentrantLock();
+    private Bot first;
     private final AtomicLong lastId = new AtomicLong();
     private final AtomicInteger alive = new AtomicInteger();
     private final AtomicInteger slots = new AtomicInteger();
@@ -84,6 +103,7 @@ final class Run {
         this.listener = new RunListener(metrics, spec.mode() == RunSpec.Mode.INTEGRATION,
                 Thresholds.needTotals(spec.thresholds()) ? new LatencyTotals() : null, open);
         this.runner = new TreeRunner(listener);
+        this.treeDepth = Cursor.maxDepth(tree);
         this.rate = spec.rate();
         Duration limit = spec.mode() == RunSpec.Mode.INTEGRATION ? spec.runTimeout() : spec.duration();
         switch (spec.load()) {
@@ -123,136 +143,225 @@ final class Run {
     }
 
     void begin() {
+        timer.start();
         spawner = Thread.ofVirtual().name("bot-spawner").start(this::spawnLoop);
     }
 
-    /** One bot slot: a virtual thread that runs a bot, and in load mode replaces it if it dies. */
-    private final class Bot implements Runnable {
+    /**
+     * One bot slot: runs a bot and, in load mode, replaces it if it dies. It holds a (virtual)
+     * thread only while it acts: at a wait, or in the pause before a replacement, it is an entry in
+     * the run's timer, and a new virtual thread carries on when the timer fires or the bot is
+     * stopped. The bot is also its own random generator and stop flag, so a waiting bot is this
+     * object, its cursor and its context.
+     */
+    private final class Bot extends BotTimer.Entry implements Runnable, BooleanSupplier, RandomGenerator {
         static final int RUNNING = 0;
         static final int GRACEFUL = 1;
         static final int AT_ONCE = 2;
 
-        final long slot;
         /** Open model: the bot runs the tree once, and its latency counts from when it was due. */
         final boolean once;
         final long dueAt;
-        final AtomicInteger stop = new AtomicInteger(RUNNING);
+        volatile int stop = RUNNING;
+        /** The thread running the bot now; null while it waits. */
         volatile Thread thread;
         volatile long botId;
+        // The bot's state: touched only by the thread that holds the bot (the timer's lock hands it on).
+        private BotContext ctx;
+        private Cursor cursor;
+        private long began;
+        private long seed;
 
-        Bot(long slot, boolean once, long dueAt) {
-            this.slot = slot;
+        /** The roster's links, guarded by rosterLock. */
+        private Bot prev;
+        private Bot next;
+
+        Bot(boolean once, long dueAt) {
             this.once = once;
             this.dueAt = dueAt;
         }
 
         boolean stopping() {
-            return stop.get() != RUNNING;
+            return stop != RUNNING;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return stop != RUNNING;
+        }
+
+        /** SplitMix64, as SplittableRandom: one long of state instead of an object per bot. */
+        @Override
+        public long nextLong() {
+            long z = seed += 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
         }
 
         /** Asks the bot to stop; false if it was already asked (so no bot is picked twice). */
         boolean stop(boolean atOnce) {
-            if (!stop.compareAndSet(RUNNING, atOnce ? AT_ONCE : GRACEFUL)) {
+            if (!STOP.compareAndSet(this, RUNNING, atOnce ? AT_ONCE : GRACEFUL)) {
                 return false;
             }
-            if (atOnce) {
-                interrupt();
-            } else {
-                Thread t = thread;
-                if (t != null) {
-                    LockSupport.unpark(t);
-                }
-            }
+            wake(atOnce);
             return true;
         }
 
         /** Ends the bot now, whatever it was asked before (the end of a run's grace period). */
         void kill() {
-            stop.set(AT_ONCE);
-            interrupt();
+            stop = AT_ONCE;
+            wake(true);
         }
 
-        private void interrupt() {
+        /** A waiting bot is taken out of the timer and carries on (to its end) at once; an acting one is interrupted if asked. */
+        private void wake(boolean interrupt) {
+            if (timer.cancel(this)) {
+                Thread.ofVirtual().start(this);
+                return;
+            }
             Thread t = thread;
             if (t != null) {
-                t.interrupt();
+                if (interrupt) {
+                    t.interrupt();
+                } else {
+                    LockSupport.unpark(t);
+                }
             }
+        }
+
+        @Override
+        void fire() {
+            Thread.ofVirtual().start(this);
         }
 
         @Override
         public void run() {
             thread = Thread.currentThread();
             try {
-                while (!stopping()) {
-                    long id = lastId.incrementAndGet();
-                    botId = id;
-                    BotContext ctx = new BotContext(id, spec.target());
-                    SplittableRandom random = new SplittableRandom(id * 0x9E3779B97F4A7C15L);
-                    long began = System.nanoTime();
-                    if (once) {
-                        listener.lateBy(id, began - dueAt);
+                while (true) {
+                    if (cursor == null) {
+                        if (stopping()) {
+                            break;
+                        }
+                        begin();
                     }
-                    Cursor cursor = new Cursor(tree, random, System::nanoTime);
-                    alive.incrementAndGet();
-                    TreeRunner.End end;
-                    try {
-                        end = loop(cursor, ctx, random, once);
-                    } finally {
-                        alive.decrementAndGet();
+                    TreeRunner.End end = runner.advance(cursor, ctx, this, this);
+                    if (end == null) { // at a wait
+                        if (sleep(cursor.wakeAt())) {
+                            return; // the timer has the bot now
+                        }
+                        continue;
                     }
-                    RunListener.Problem problem = listener.forget(id);
-                    switch (end) {
-                        case TreeRunner.End.Done d -> {
-                            done.increment();
-                            if (spec.mode() == RunSpec.Mode.LOAD && !once && !stopping()) { // a removed bot was already taken off
-                                wanted.updateAndGet(w -> Math.max(0, w - 1)); // a bot that is done is not replaced
-                            }
-                            return;
-                        }
-                        case TreeRunner.End.Error e -> {
-                            errors.increment();
-                            note(problem != null && problem.kind() == BotFailure.Kind.ERROR
-                                    ? problem.of(id) : new BotFailure(id, null, BotFailure.Kind.ERROR, e.reason()));
-                            if (spec.mode() == RunSpec.Mode.INTEGRATION || once) {
-                                return;
-                            }
-                            long until = System.nanoTime() + REPLACE_PAUSE_NANOS;
-                            while (!stopping() && until - System.nanoTime() > 0) {
-                                LockSupport.parkNanos(until - System.nanoTime());
-                            }
-                        }
-                        case TreeRunner.End.Succeeded s -> {
-                            notDone(id, problem, began);
-                            return;
-                        }
-                        case TreeRunner.End.Failed f -> {
-                            notDone(id, problem, began);
-                            return;
-                        }
-                        case TreeRunner.End.Stopped s -> {
-                            if (spec.mode() == RunSpec.Mode.INTEGRATION && status == BotManager.Status.TERMINATING) {
-                                errors.increment();
-                                metrics.botError();
-                                note(new BotFailure(id, null, BotFailure.Kind.STOPPED, stopReason + " before it finished"
-                                        + (problem == null ? "" : " (its last problem: " + problem.of(id).what() + ")")));
-                            }
-                            return;
-                        }
+                    if ((end instanceof TreeRunner.End.Succeeded || end instanceof TreeRunner.End.Failed)
+                            && spec.mode() == RunSpec.Mode.LOAD && !once) {
+                        cursor.restart(); // load mode: pass after pass until done, error or stop
+                        continue;
+                    }
+                    if (!over(end)) {
+                        break;
+                    }
+                    if (sleep(System.nanoTime() + REPLACE_PAUSE_NANOS)) {
+                        return;
                     }
                 }
             } catch (RuntimeException | Error e) {
+                if (cursor != null) {
+                    cursor = null;
+                    alive.decrementAndGet();
+                    listener.forget(botId);
+                }
                 errors.increment();
                 metrics.botError();
                 note(new BotFailure(botId, null, BotFailure.Kind.CRASHED, "crashed: " + e));
-            } finally {
-                bots.remove(slot);
-                slots.decrementAndGet();
-                LockSupport.unpark(spawner);
+            }
+            thread = null;
+            delist(this);
+            slots.decrementAndGet();
+            LockSupport.unpark(spawner);
+        }
+
+        /** A new bot in this slot: a fresh id, context and cursor. */
+        private void begin() {
+            long id = lastId.incrementAndGet();
+            botId = id;
+            ctx = new BotContext(id, spec.target());
+            seed = id * 0x9E3779B97F4A7C15L;
+            began = System.nanoTime();
+            if (once) {
+                listener.lateBy(id, began - dueAt);
+            }
+            cursor = new Cursor(tree, this, NANO_CLOCK, treeDepth);
+            alive.incrementAndGet();
+        }
+
+        /**
+         * Leaves the bot to the timer until {@code at}: true if it is scheduled (the calling thread
+         * must then let go of the bot), false if the caller carries on: the time has come, or the bot
+         * was stopped meanwhile.
+         */
+        private boolean sleep(long at) {
+            if (at - System.nanoTime() <= 0) {
+                return false;
+            }
+            thread = null;
+            if (timer.schedule(this, at)) {
+                if (!stopping() || !timer.cancel(this)) {
+                    return true; // if it was stopped meanwhile, whoever took it out of the timer carries on
+                }
+                thread = Thread.currentThread();
+                return false;
+            }
+            thread = Thread.currentThread(); // the run is over and its timer closed: wait here
+            while (!stopping() && at - System.nanoTime() > 0) {
+                LockSupport.parkNanos(at - System.nanoTime());
+            }
+            return false;
+        }
+
+        /** The bot's pass ended it; true if the slot starts a replacement after a pause (load mode, after an error). */
+        private boolean over(TreeRunner.End end) {
+            long id = botId;
+            cursor = null;
+            ctx = null;
+            alive.decrementAndGet();
+            RunListener.Problem problem = listener.forget(id);
+            switch (end) {
+                case TreeRunner.End.Done d -> {
+                    done.increment();
+                    if (spec.mode() == RunSpec.Mode.LOAD && !once && !stopping()) { // a removed bot was already taken off
+                        wanted.updateAndGet(w -> Math.max(0, w - 1)); // a bot that is done is not replaced
+                    }
+                    return false;
+                }
+                case TreeRunner.End.Error e -> {
+                    errors.increment();
+                    note(problem != null && problem.kind() == BotFailure.Kind.ERROR
+                            ? problem.of(id) : new BotFailure(id, null, BotFailure.Kind.ERROR, e.reason()));
+                    return spec.mode() == RunSpec.Mode.LOAD && !once && !stopping();
+                }
+                case TreeRunner.End.Succeeded s -> {
+                    notDone(id, problem);
+                    return false;
+                }
+                case TreeRunner.End.Failed f -> {
+                    notDone(id, problem);
+                    return false;
+                }
+                case TreeRunner.End.Stopped s -> {
+                    if (spec.mode() == RunSpec.Mode.INTEGRATION && status == BotManager.Status.TERMINATING) {
+                        errors.increment();
+                        metrics.botError();
+                        note(new BotFailure(id, null, BotFailure.Kind.STOPPED, stopReason + " before it finished"
+                                + (problem == null ? "" : " (its last problem: " + problem.of(id).what() + ")")));
+                    }
+                    return false;
+                }
             }
         }
 
         /** A pass that ended without done: an integration bot failed; an arrival's pass is simply over. */
-        private void notDone(long id, RunListener.Problem problem, long began) {
+        private void notDone(long id, RunListener.Problem problem) {
             if (spec.mode() != RunSpec.Mode.INTEGRATION) {
                 return;
             }
@@ -272,19 +381,50 @@ final class Run {
                 note(new BotFailure(id, null, BotFailure.Kind.FAIL, "the tree failed without a failing action (a fail node?)"));
             }
         }
+    }
 
-        /** Load mode: pass after pass until done, error or stop. Integration and arrivals: one pass. */
-        private TreeRunner.End loop(Cursor cursor, BotContext ctx, SplittableRandom random, boolean once) {
-            while (true) {
-                TreeRunner.End end = runner.pass(cursor, ctx, random, this::stopping);
-                if (!(end instanceof TreeRunner.End.Succeeded || end instanceof TreeRunner.End.Failed)) {
-                    return end;
-                }
-                if (spec.mode() == RunSpec.Mode.INTEGRATION || once) {
-                    return end;
-                }
-                cursor.restart();
+    private void enlist(Bot bot) {
+        rosterLock.lock();
+        try {
+            bot.next = first;
+            if (first != null) {
+                first.prev = bot;
             }
+            first = bot;
+        } finally {
+            rosterLock.unlock();
+        }
+    }
+
+    private void delist(Bot bot) {
+        rosterLock.lock();
+        try {
+            if (bot.prev != null) {
+                bot.prev.next = bot.next;
+            } else if (first == bot) {
+                first = bot.next;
+            }
+            if (bot.next != null) {
+                bot.next.prev = bot.prev;
+            }
+            bot.prev = null;
+            bot.next = null;
+        } finally {
+            rosterLock.unlock();
+        }
+    }
+
+    /** The live bot slots now, newest first; a copy, so that stopping them does not hold the roster. */
+    private List<Bot> roster() {
+        rosterLock.lock();
+        try {
+            List<Bot> all = new ArrayList<>(Math.max(16, slots.get()));
+            for (Bot b = first; b != null; b = b.next) {
+                all.add(b);
+            }
+            return all;
+        } finally {
+            rosterLock.unlock();
         }
     }
 
@@ -315,7 +455,7 @@ final class Run {
                         break;
                     }
                     if (terminateAt - now <= 0) {
-                        bots.values().forEach(Bot::kill);
+                        roster().forEach(Bot::kill);
                     }
                     if (terminateAt + ABANDON_NANOS - now <= 0) {
                         abandonStuckBots();
@@ -367,15 +507,15 @@ final class Run {
             finish(null);
         } catch (RuntimeException | Error e) {
             brokenBecause = e.toString();
-            bots.values().forEach(Bot::kill);
+            roster().forEach(Bot::kill);
             finish(e.toString());
         }
     }
 
     private void startBot(boolean once, long dueAt) {
-        long slot = started++;
-        Bot bot = new Bot(slot, once, dueAt);
-        bots.put(slot, bot);
+        started++;
+        Bot bot = new Bot(once, dueAt);
+        enlist(bot);
         slots.incrementAndGet();
         Thread.ofVirtual().start(bot);
     }
@@ -399,8 +539,9 @@ final class Run {
         wanted.set(target);
         if (target < now) {
             // bots already asked to stop still hold their slots until their action ends: count only the others
-            int extra = (int) bots.values().stream().filter(b -> !b.stopping()).count() - target;
-            for (Bot bot : bots.values()) {
+            List<Bot> all = roster();
+            int extra = (int) all.stream().filter(b -> !b.stopping()).count() - target;
+            for (Bot bot : all) {
                 if (extra <= 0) {
                     break;
                 }
@@ -413,7 +554,7 @@ final class Run {
 
     /** Bots whose action ignores interrupts cannot be stopped; the run ends without them, each counted as an error. */
     private void abandonStuckBots() {
-        for (Bot bot : bots.values()) {
+        for (Bot bot : roster()) {
             errors.increment();
             metrics.botError();
             note(new BotFailure(bot.botId, null, BotFailure.Kind.CRASHED,
@@ -437,7 +578,7 @@ final class Run {
         }
         refuseShaped("remove");
         // lower the wanted count before any picked bot can exit, or the spawner would replace it
-        List<Bot> picked = bots.values().stream().filter(b -> !b.stopping()).limit(n).toList();
+        List<Bot> picked = roster().stream().filter(b -> !b.stopping()).limit(n).toList();
         wanted.updateAndGet(w -> Math.max(0, w - picked.size()));
         int removed = 0;
         for (Bot bot : picked) {
@@ -505,7 +646,7 @@ final class Run {
             status = BotManager.Status.TERMINATING;
         }
         wanted.set(0);
-        bots.values().forEach(b -> b.stop(false));
+        roster().forEach(b -> b.stop(false));
         LockSupport.unpark(spawner);
     }
 
@@ -515,6 +656,7 @@ final class Run {
     }
 
     private void finish(String broken) {
+        timer.close(); // every bot has been stopped: none is waiting for it
         try {
             metrics.close(); // the log and the other sinks, after the last interval
         } catch (IOException e) {

@@ -7,17 +7,19 @@ import java.util.TreeSet;
 
 /**
  * One bot's private state that its actions read and extend: its id, the target it works against
- * and a map of values saved by earlier actions. Only the bot's own thread touches it.
+ * and a map of values saved by earlier actions. Only the thread running the bot touches it (a bot
+ * that waits goes on, on another thread, after the run's timer hands it over).
  */
 public final class BotContext {
 
     private final long botId;
     private final String target;
-    private final HashMap<String, Object> values;
+    /** Null until the first value is saved: a bot that only waits carries no map. */
+    private HashMap<String, Object> values;
     private String lastProblem;
 
     public BotContext(long botId, String target) {
-        this(botId, target, new HashMap<>(4));
+        this(botId, target, null);
     }
 
     private BotContext(long botId, String target, HashMap<String, Object> values) {
@@ -40,7 +42,7 @@ public final class BotContext {
         if ("bot_id".equals(key)) {
             return botId;
         }
-        return values.get(key);
+        return values == null ? null : values.get(key);
     }
 
     /** The value as text, or an error naming the missing key. */
@@ -53,25 +55,34 @@ public final class BotContext {
     }
 
     public boolean has(String key) {
-        return "bot_id".equals(key) || values.containsKey(key);
+        return "bot_id".equals(key) || values != null && values.containsKey(key);
     }
 
     public void put(String key, Object value) {
-        values.put(key, value);
+        map().put(key, value);
     }
 
     public void putAll(Map<String, ?> more) {
-        values.putAll(more);
+        if (!more.isEmpty()) {
+            map().putAll(more);
+        }
+    }
+
+    private HashMap<String, Object> map() {
+        if (values == null) {
+            values = new HashMap<>(4);
+        }
+        return values;
     }
 
     /** The saved values, read-only. */
     public Map<String, Object> values() {
-        return Collections.unmodifiableMap(values);
+        return values == null ? Map.of() : Collections.unmodifiableMap(values);
     }
 
     /** The saved values (plus bot_id), sorted, for messages. */
     public String keys() {
-        var names = new TreeSet<>(values.keySet());
+        var names = new TreeSet<>(values().keySet());
         names.add("bot_id");
         return String.join(", ", names);
     }
@@ -87,6 +98,6 @@ public final class BotContext {
 
     /** A copy with the same id and values, for a parallel branch. */
     public BotContext copy() {
-        return new BotContext(botId, target, new HashMap<>(values));
+        return new BotContext(botId, target, values == null ? null : new HashMap<>(values));
     }
 }

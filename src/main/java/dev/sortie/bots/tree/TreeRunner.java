@@ -13,9 +13,10 @@ import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Walks a bot through one pass of its tree on the calling thread: runs each leaf the {@link Cursor}
- * points at (calling actions, sleeping through waits, forking parallel groups onto virtual
- * threads), enforces timeouts, and reports every action run to a listener.
+ * Walks a bot through one pass of its tree: runs each leaf the {@link Cursor} points at (calling
+ * actions on the calling thread, forking parallel groups onto virtual threads), enforces timeouts,
+ * and reports every action run to a listener. At a wait, {@link #pass} sleeps on the calling
+ * thread, while {@link #advance} returns and leaves the bot asleep in its cursor, holding no thread.
  */
 public final class TreeRunner {
 
@@ -66,12 +67,58 @@ public final class TreeRunner {
         this.listener = listener;
     }
 
-    /** Runs from the cursor's position until the tree finishes once, or the bot ends or is stopped. */
+    /**
+     * Runs from the cursor's position until the tree finishes once, or the bot ends or is stopped,
+     * sleeping through waits on the calling thread.
+     */
     public End pass(Cursor cursor, BotContext ctx, RandomGenerator random, BooleanSupplier stopping) {
         return pass(cursor, ctx, random, stopping, Long.MAX_VALUE);
     }
 
+    /**
+     * Runs from the cursor's position like {@link #pass}, but does not sleep: at a wait it puts the
+     * cursor to sleep ({@link Cursor#sleepUntil}) and returns null, and the caller calls again once
+     * {@link Cursor#wakeAt()} has come (or at once, to stop it). So a waiting bot holds no thread.
+     * A parallel group still runs on threads of its own until it is decided.
+     */
+    public End advance(Cursor cursor, BotContext ctx, RandomGenerator random, BooleanSupplier stopping) {
+        return advance(cursor, ctx, random, stopping, Long.MAX_VALUE);
+    }
+
     private End pass(Cursor cursor, BotContext ctx, RandomGenerator random, BooleanSupplier stopping, long outerDeadline) {
+        while (true) {
+            End end = advance(cursor, ctx, random, stopping, outerDeadline);
+            if (end != null) {
+                return end;
+            }
+            // Parks rather than sleeps, so a graceful stop can wake a waiting bot with unpark
+            // without interrupting bots that are in the middle of an action.
+            while (true) {
+                if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                    return STOPPED;
+                }
+                long left = cursor.wakeAt() - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(left);
+            }
+        }
+    }
+
+    private End advance(Cursor cursor, BotContext ctx, RandomGenerator random, BooleanSupplier stopping, long outerDeadline) {
+        if (cursor.asleep()) {
+            if (stopping.getAsBoolean()) {
+                return STOPPED;
+            }
+            if (cursor.wakeAt() - System.nanoTime() > 0) {
+                return null; // woken early: sleep on
+            }
+            Cursor.Progress progress = cursor.wake();
+            if (progress != Cursor.Progress.RUNNING) {
+                return progress == Cursor.Progress.SUCCEEDED ? SUCCEEDED : FAILED;
+            }
+        }
         while (true) {
             if (stopping.getAsBoolean()) {
                 return STOPPED;
@@ -87,11 +134,8 @@ public final class TreeRunner {
                 Node.Leaf leaf = cursor.current();
                 switch (leaf) {
                     case Node.Wait w -> {
-                        Boolean slept = sleep(w, random, deadline, stopping);
-                        if (slept == null) {
-                            return STOPPED;
-                        }
-                        progress = slept ? cursor.complete(true) : null;
+                        sleep(cursor, w, random, deadline);
+                        return null;
                     }
                     case Node.Action a -> {
                         Outcome outcome = invoke(a, ctx, deadline, stopping);
@@ -143,33 +187,18 @@ public final class TreeRunner {
         }
     }
 
-    /**
-     * True when the wait ran its course, false when a deadline cut it short, null when stopped.
-     * Parks rather than sleeps, so a graceful stop can wake a waiting bot with {@code unpark}
-     * without interrupting bots that are in the middle of an action.
-     */
-    private static Boolean sleep(Node.Wait w, RandomGenerator random, long deadline, BooleanSupplier stopping) {
+    /** Puts the cursor to sleep for the wait's time (a random one in min..max), or until a deadline cuts it short. */
+    private static void sleep(Cursor cursor, Node.Wait w, RandomGenerator random, long deadline) {
         long nanos = w.min().toNanos();
         long spread = w.max().toNanos() - nanos;
         if (spread > 0) {
             nanos += random.nextLong(spread + 1);
         }
-        boolean cut = false;
         long now = System.nanoTime();
         if (deadline != Long.MAX_VALUE && deadline - now < nanos) {
-            nanos = Math.max(0, deadline - now);
-            cut = true;
-        }
-        long end = now + nanos;
-        while (true) {
-            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                return null;
-            }
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                return !cut;
-            }
-            LockSupport.parkNanos(left);
+            cursor.sleepUntil(now + Math.max(0, deadline - now), false);
+        } else {
+            cursor.sleepUntil(now + nanos, true);
         }
     }
 

@@ -33,8 +33,9 @@
  * <li><b>always_succeed(child)</b> / <b>always_fail(child)</b>: runs the child, then ends with
  *     success (or failure) whatever it did.
  * <li><b>wait(s)</b> / <b>wait(min, max)</b>: a leaf that sleeps s seconds (or a uniformly random
- *     time between min and max, drawn each time) and succeeds. Waiting costs a parked virtual
- *     thread, no carrier thread.
+ *     time between min and max, drawn each time) and succeeds. In a run, a waiting bot holds no
+ *     thread: it sleeps in its cursor and one timer entry, and a virtual thread takes it on when
+ *     the wait is over (inside a parallel group, a branch waits on its own virtual thread).
  * <li><b>timeout(child, d)</b>: the deadline is set when the bot enters the node. A child still
  *     running at the deadline is abandoned: a running action is interrupted and logged as an
  *     error "timed out", a wait is cut short, and the timeout node fails (so an enclosing select

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.sortie.bots.http.YamlTree;
 import dev.sortie.bots.metrics.ActionSnapshot;
 import dev.sortie.bots.metrics.MetricsSnapshot;
 import dev.sortie.bots.tree.Node;
 import dev.sortie.testing.Await;
 import dev.sortie.testing.NotesServer;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Load and integration runs of real YAML trees against a real HTTP server on loopback. */
@@ -107,6 +110,43 @@ class BotManagerComponentTest {
         RunResult result = manager.ended().get(15, TimeUnit.SECONDS);
         assertEquals("the run's duration ended", result.reason());
         assertEquals(0, manager.describe().botCount());
+    }
+
+    @Test
+    @Timeout(120)
+    void waitingBotsHoldNoThreadAndRemovingOrStoppingThemIsImmediate() throws Exception {
+        manager.start(load("tree: {sequence: [{request: {path: /health}}, {wait: 3600}]}", 300, 0), null);
+        Await.until("300 bots alive", () -> manager.describe().botCount() == 300);
+        Await.until("every bot made its request", () -> server.requests() >= 300);
+        Await.until("no thread runs a bot while all of them wait (threads with a bot on their stack: " + botThreads() + ")",
+                () -> botThreads() == 0);
+        assertEquals(100, manager.removeBots(100, false));
+        Await.until("removed bots leave their wait at once, not in an hour", () -> manager.describe().botCount() == 200);
+        manager.stop();
+        RunResult result = manager.ended().get(30, TimeUnit.SECONDS);
+        assertTrue(result.passed(), result.toString());
+        assertEquals(0, manager.describe().botCount());
+        assertEquals(300, server.requests(), "each bot made its one request and then only waited");
+    }
+
+    /** Threads (virtual ones included) with a bot's code on their stack, from a real thread dump of this JVM. */
+    private int botThreads() {
+        try {
+            Path dump = dir.resolve("threads-" + System.nanoTime() + ".txt");
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpThreads(dump.toString(),
+                    HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            String text = Files.readString(dump);
+            Files.delete(dump);
+            int n = 0;
+            for (String thread : text.split("\n\s*\n")) {
+                if (thread.contains("dev.sortie.bots.run.Run$Bot.run")) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

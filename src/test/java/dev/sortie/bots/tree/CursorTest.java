@@ -245,4 +245,46 @@ class CursorTest {
         Node.Action action = (Node.Action) action(CursorTest::getReady);
         assertEquals("getReady", action.name());
     }
+
+    @Test
+    void aSleepingBotWakesIntoTheNextLeafOrIntoItsExpiredTimeout() {
+        Cursor c = cursor(sequence(waitSeconds(1), a("after")));
+        c.sleepUntil(5_000, true);
+        assertEquals(true, c.asleep());
+        assertEquals(5_000, c.wakeAt());
+        assertEquals(RUNNING, c.wake());
+        assertEquals(false, c.asleep());
+        assertEquals("after", at(c));
+        assertThrows(IllegalStateException.class, c::wake, "only a sleeping bot wakes");
+        assertThrows(IllegalStateException.class, () -> c.sleepUntil(1, true), "an action does not sleep");
+
+        Cursor cut = cursor(select(timeout(waitSeconds(60), Duration.ofNanos(500)), a("fallback")));
+        cut.sleepUntil(now + 500, false);
+        now += 500;
+        assertEquals(RUNNING, cut.wake(), "a wait cut short does not complete");
+        assertEquals("wait 60000ms", at(cut));
+        assertEquals(RUNNING, cut.expire());
+        assertEquals("fallback", at(cut));
+
+        Cursor last = cursor(waitSeconds(1));
+        last.sleepUntil(2_000, true);
+        assertEquals(SUCCEEDED, last.wake(), "a tree that ends in a wait succeeds on waking");
+        last.restart();
+        last.sleepUntil(3_000, true);
+        last.restart();
+        assertEquals(false, last.asleep(), "a restart wakes the bot at the first leaf");
+    }
+
+    @Test
+    void maxDepthIsTheDeepestStackABotCanHave() {
+        assertEquals(1, Cursor.maxDepth(waitSeconds(1)));
+        assertEquals(3, Cursor.maxDepth(sequence(a("x"), repeat(2, a("y")), select(a("z")))));
+        assertEquals(2, Cursor.maxDepth(retry(a("x"), 3, Duration.ofMillis(1))), "a retry holds its backoff wait");
+        Node deep = sequence(timeout(retry(sequence(a("x")), 3, Duration.ofMillis(1)), Duration.ofSeconds(1)));
+        assertEquals(5, Cursor.maxDepth(deep));
+        Cursor c = new Cursor(deep, scripted, () -> now, 1); // grows past its first capacity
+        assertEquals(5, c.depth());
+        assertEquals(RUNNING, c.complete(false));
+        assertEquals("wait 1ms", at(c));
+    }
 }

@@ -145,6 +145,40 @@ class TreeRunnerTest {
         assertInstanceOf(TreeRunner.End.Stopped.class, end[0]);
     }
 
+    @Test
+    void advanceLeavesAWaitingBotAsleepInItsCursorAndCarriesOnWhenCalledAgain() {
+        Cursor cursor = new Cursor(sequence(a(), waitSeconds(0.05), a()), new SplittableRandom(1), System::nanoTime);
+        long before = System.nanoTime();
+        assertEquals(null, runner.advance(cursor, ctx, new SplittableRandom(2), () -> false), "returns at the wait");
+        assertTrue(cursor.asleep());
+        assertTrue(cursor.wakeAt() - before >= 50_000_000L, "wakes after the wait's 50ms");
+        assertEquals(List.of("a=succeed"), log);
+        assertEquals(null, runner.advance(cursor, ctx, new SplittableRandom(2), () -> false), "called early, it sleeps on");
+        while (System.nanoTime() - cursor.wakeAt() < 0) {
+            Thread.onSpinWait();
+        }
+        assertInstanceOf(TreeRunner.End.Succeeded.class, runner.advance(cursor, ctx, new SplittableRandom(2), () -> false));
+        assertEquals(List.of("a=succeed", "a=succeed"), log);
+
+        Cursor stopped = new Cursor(waitSeconds(3600), new SplittableRandom(1), System::nanoTime);
+        assertEquals(null, runner.advance(stopped, ctx, new SplittableRandom(2), () -> false));
+        assertInstanceOf(TreeRunner.End.Stopped.class, runner.advance(stopped, ctx, new SplittableRandom(2), () -> true),
+                "a stopped bot leaves its wait at once");
+    }
+
+    @Test
+    void advanceCutsAWaitAtItsTimeoutsDeadline() {
+        Cursor cursor = new Cursor(select(timeout(waitSeconds(3600), Duration.ofMillis(20)), a()), new SplittableRandom(1), System::nanoTime);
+        long before = System.nanoTime();
+        assertEquals(null, runner.advance(cursor, ctx, new SplittableRandom(2), () -> false));
+        assertTrue(cursor.wakeAt() - before < Duration.ofMinutes(1).toNanos(), "asleep until the deadline, not the hour");
+        while (System.nanoTime() - cursor.wakeAt() < 0) {
+            Thread.onSpinWait();
+        }
+        assertInstanceOf(TreeRunner.End.Succeeded.class, runner.advance(cursor, ctx, new SplittableRandom(2), () -> false));
+        assertEquals(List.of("a=succeed"), log, "the timeout failed and the select went on to the next child");
+    }
+
     private static Node a() {
         return action("a", c -> Outcome.succeed());
     }
