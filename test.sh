@@ -5,7 +5,8 @@
 #   ./test.sh                 everything
 #   ./test.sh faults          only the fault tier (kills, crashes and bursts under wrk load)
 #   ./test.sh slow            only the slow tier (thirty deploys in a row)
-#   ./test.sh quick           everything but the fault and slow tiers
+#   ./test.sh fleet           only the fleet tier (hosts as network namespaces: needs root and iproute2)
+#   ./test.sh quick           everything but the fault, slow and fleet tiers
 #   ./test.sh -Dtest=Foo      other arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,6 +24,7 @@ have systemd-analyze || need+=(systemd) # systemd-analyze verify checks sortie.s
 have pebble || need+=(pebble)   # the ACME test server (and pebble-challtestsrv, its DNS) for the HTTPS tests
 have sshd  || need+=(openssh-server)
 have ssh   || need+=(openssh-client)
+have ip    || need+=(iproute2)  # network namespaces as the fleet tier's hosts (FleetE2ETest)
 have chromium || need+=(chromium)  # headless, over the DevTools protocol: the bots' HTML report and dashboard tests
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -41,6 +43,7 @@ fi
 case "${1:-}" in
   faults) shift; set -- -Dgroups=faults "$@" ;;
   slow)   shift; set -- -Dgroups=slow "$@" ;;
-  quick)  shift; set -- -DexcludedGroups=faults,slow "$@" ;;
+  fleet)  shift; set -- -Dgroups=fleet "$@" ;;
+  quick)  shift; set -- -DexcludedGroups=faults,slow,fleet "$@" ;;
 esac
 exec mvn -B verify "$@"

@@ -14,7 +14,7 @@ public sealed interface SshRequest {
 
     /** Sortie's commands an admin key may run over SSH; the hidden ones, {@code server} and everything else are refused. */
     Set<String> ADMIN_COMMANDS = Set.of("apps", "deploy", "deploys", "rollback", "config", "restart", "scale", "stop", "start", "ps",
-            "releases", "logs", "url", "hooks", "bots", "ssh-keys", "--help", "--version");
+            "releases", "logs", "url", "hooks", "bots", "ssh-keys", "fleet", "--help", "--version");
 
     /** {@code git-receive-pack} (push) or {@code git-upload-pack} (fetch) for an app's repo. */
     record Git(String service, String app) implements SshRequest {

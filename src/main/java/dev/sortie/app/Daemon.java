@@ -255,6 +255,13 @@ public final class Daemon implements AutoCloseable {
                 if (!DeployQueue.ofStoredRelease(a.kind())) {
                     throw new IOException("not a deploy of a stored release: " + a.kind());
                 }
+                if (DeployQueue.FLEET.equals(a.kind())) { // a release the fleet's primary shipped here
+                    dev.sortie.fleet.Shipment shipped = new dev.sortie.fleet.ShippedReleases(sortie.home()).read(a.app(), a.source());
+                    String id = queue.enqueue(new DeployQueue.Request(a.app(), shipped.commit(), shipped.branch(), a.kind(), a.by(), null,
+                            shipped.release()));
+                    LOG.info("queued fleet deploy {} of {} (shipped release {})", id, a.app(), shipped.release());
+                    yield Optional.of(JSON.valueToTree(Map.of("id", id)));
+                }
                 ReleaseRecord source = sortie.releases(a.app()).read(a.source())
                         .filter(ReleaseRecord::isLive)
                         .orElseThrow(() -> new IOException("release " + a.source() + " of " + a.app() + " never went live"));

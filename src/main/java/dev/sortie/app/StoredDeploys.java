@@ -115,6 +115,12 @@ public final class StoredDeploys {
         return sb.toString();
     }
 
+    /** Queues a fleet host's part: the release {@code shipped} that the primary shipped here, through the last three steps. */
+    public String fleet(String app, String shipped, String by) throws IOException {
+        deploys.requireApp(app);
+        return queue(app, DeployQueue.FLEET, shipped, by);
+    }
+
     /** Queues a restart: a new instance of the live release, switched to and the old one drained. */
     public String restart(String app, String by) throws IOException {
         return queue(app, DeployQueue.RESTART, live(app, "restart").id(), by);

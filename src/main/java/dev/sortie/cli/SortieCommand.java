@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             HooksCommand.class,
             BotsCommand.class,
             SshKeysCommand.class,
+            FleetCommand.class,
             SshShellCommand.class,
             GitHookCommand.class,
             WorkerCommand.class

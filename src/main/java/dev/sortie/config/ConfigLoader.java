@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static ServerConfig server(YamlDocument doc, Problems problems) {
         ConfigSection top = ConfigSection.root(doc, problems, List.of("nginx", "drain", "stop_timeout", "standby", "keep_releases", "logs",
-                "acme", "tls", "ssh", "app_users"));
+                "acme", "tls", "ssh", "app_users", "fleet"));
         ConfigSection nginx = top.section("nginx", List.of("listen", "port", "binary", "mode", "sites_dir", "https_port", "config",
                 "pid_file"));
         ConfigSection logs = top.section("logs", List.of("max_size", "keep"));
@@ -71,7 +71,8 @@ public final class ConfigLoader {
                 TlsSettingsReader.acme(top.section("acme", List.of("directory", "ca_cert", "email"))),
                 TlsSettingsReader.files(top, top.section("tls", List.of("cert", "key"))),
                 new ServerConfig.Ssh(authorizedKeys),
-                top.bool("app_users"));
+                top.bool("app_users"),
+                FleetConfigReader.read(top));
     }
 
     /** The nginx keys: {@code mode: system} needs an absolute {@code sites_dir}; {@code config} and {@code pid_file} go with it. */

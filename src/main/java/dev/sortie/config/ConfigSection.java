@@ -51,6 +51,28 @@ final class ConfigSection {
         return new ConfigSection(doc, get(key), at(key), problems, keys);
     }
 
+    /** The list of mappings under {@code key} ({@code hosts: [{name: web1}]}), each of which may have {@code keys}; null when absent. */
+    List<ConfigSection> sections(String key, List<String> keys, String example) {
+        JsonNode v = get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            problems.add(at(key), "expected a list, e.g. " + example + ", got " + describe(v, at(key)));
+            return null;
+        }
+        List<ConfigSection> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            String item = at(key) + "[" + i + "]";
+            if (absent(v.get(i))) {
+                problems.add(item, "empty; write a value or remove the item");
+                continue;
+            }
+            out.add(new ConfigSection(doc, v.get(i), item, problems, keys));
+        }
+        return out;
+    }
+
     /** The key path of {@code key} in this section, as messages show it. */
     String at(String key) {
         return path.isEmpty() ? key : path + "." + key;

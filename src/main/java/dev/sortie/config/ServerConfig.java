@@ -17,9 +17,10 @@ import java.time.Duration;
  * @param ssh         SSH access: where {@code sortie ssh-keys} keeps its authorized_keys lines
  * @param appUsers    run each app's instances as its own Unix user {@code sortie-<app>}, made by Sortie, with its config,
  *                    releases and logs its own (needs a daemon running as root; default false)
+ * @param fleet       the hosts a push rolls out to over SSH; {@link FleetConfig#NONE}: this server deploys to itself
  */
 public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
-        Acme acme, TlsFiles tls, Ssh ssh, Boolean appUsers) {
+        Acme acme, TlsFiles tls, Ssh ssh, Boolean appUsers, FleetConfig fleet) {
 
     public ServerConfig {
         nginx = nginx == null ? Nginx.DEFAULT : nginx;
@@ -31,6 +32,12 @@ public record ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Du
         acme = acme == null ? Acme.DEFAULT : acme;
         ssh = ssh == null ? Ssh.DEFAULT : ssh;
         appUsers = appUsers != null && appUsers;
+        fleet = fleet == null ? FleetConfig.NONE : fleet;
+    }
+
+    public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs,
+            Acme acme, TlsFiles tls, Ssh ssh, Boolean appUsers) {
+        this(nginx, drain, stopTimeout, standby, keepReleases, logs, acme, tls, ssh, appUsers, null);
     }
 
     public ServerConfig(Nginx nginx, Duration drain, Duration stopTimeout, Duration standby, Integer keepReleases, Logs logs) {

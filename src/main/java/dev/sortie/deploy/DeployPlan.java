@@ -30,6 +30,11 @@ public final class DeployPlan {
                 new RunBotsStep());
     }
 
+    /** A fleet's primary: it builds the release (the first five steps); the hosts run it (see fleet.FleetRoll). */
+    public static List<Step<DeployContext>> build() {
+        return steps().subList(0, 5);
+    }
+
     /** A deploy of a stored release (rollback, config, restart): its files are in place, so only the last three steps run. */
     public static List<Step<DeployContext>> storedRelease() {
         return List.of(

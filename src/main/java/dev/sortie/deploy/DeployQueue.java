@@ -70,10 +70,12 @@ public final class DeployQueue implements AutoCloseable {
     public static final String ROLLBACK = "rollback";
     public static final String CONFIG = "config";
     public static final String RESTART = "restart";
+    /** A host's part of a fleet deploy: a release the primary built and shipped here, through the last three steps. */
+    public static final String FLEET = "fleet";
 
     /** Whether a deploy of this kind runs a stored release instead of building a commit. */
     public static boolean ofStoredRelease(String kind) {
-        return ROLLBACK.equals(kind) || CONFIG.equals(kind) || RESTART.equals(kind);
+        return ROLLBACK.equals(kind) || CONFIG.equals(kind) || RESTART.equals(kind) || FLEET.equals(kind);
     }
     private static final String NO_COMMIT = "0000000000000000000000000000000000000000";
 

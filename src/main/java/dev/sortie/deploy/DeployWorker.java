@@ -130,6 +130,9 @@ public final class DeployWorker {
     }
 
     private Result deploy(DeployState queued, Journal journal) throws IOException {
+        if (DeployQueue.FLEET.equals(queued.kind())) {
+            return deployShipped(queued, journal);
+        }
         if (DeployQueue.ofStoredRelease(queued.kind())) {
             return deployStored(queued, journal);
         }
@@ -141,6 +144,12 @@ public final class DeployWorker {
         journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId,
                 previous.map(ReleaseRecord::id).orElse(null)));
 
+        if (server.fleet().enabled()) {
+            Optional<String> refused = FleetParts.check(server.fleet(), journal);
+            if (refused.isPresent()) {
+                return abort(journal, null, refused.get());
+            }
+        }
         AppRepository repo = repoFor(home, queued);
         if (!hasCommit(repo, queued.commit())) {
             return abort(journal, null, "commit " + queued.commit() + " is not in the repo of " + app
@@ -159,7 +168,7 @@ public final class DeployWorker {
         DeployFacts facts = new DeployFacts(home, app, config, server, queued.commit(), queued.branch(), releaseId, buildDir, previous,
                 appEnv(app, journal), jdkHome, DeployQueue.GATED.equals(queued.kind()) ? DeployQueue.PUSH : queued.kind(), null);
         DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store, remote), new JournalChanges(journal));
-        return runPipeline(queued, ctx, hooks, DeployPlan.steps(), started, journal);
+        return runPipeline(queued, ctx, hooks, server.fleet().enabled() ? DeployPlan.build() : DeployPlan.steps(), started, journal);
     }
 
     /** sortie.yml's config with {@code sortie scale}'s instance count, when one was set. */
@@ -284,6 +293,53 @@ public final class DeployWorker {
         return runPipeline(queued, ctx, hooks, DeployPlan.storedRelease(), started, journal);
     }
 
+    /**
+     * A fleet host's part: the release the primary shipped here, adopted as a release of this host's own (its files
+     * moved in, its config snapshot beside them), run through the last three steps with its commit's sortie.yml, hooks
+     * and smoke bots (the commit came with it, as a git bundle).
+     */
+    private Result deployShipped(DeployState queued, Journal journal) throws IOException {
+        String app = queued.app();
+        String releaseId = queued.deployId();
+        ReleaseStore store = new ReleaseStore(home.releasesDir(app), home.current(app));
+        Optional<ReleaseRecord> previous = store.currentRecord();
+        Instant started = Instant.now();
+        journal.appendDurably(new DeployEvent.Started(app, queued.commit(), queued.branch(), releaseId, previous.map(ReleaseRecord::id).orElse(null)));
+        dev.sortie.fleet.ShippedReleases shipped = new dev.sortie.fleet.ShippedReleases(home);
+        dev.sortie.fleet.Shipment shipment;
+        Map<String, String> env;
+        try {
+            shipment = shipped.read(app, queued.source());
+            env = shipped.env(app, queued.source());
+        } catch (IOException e) {
+            return abort(journal, null, "shipped release " + queued.source() + " of " + app + " cannot be read: " + e.getMessage());
+        }
+        AppRepository repo = repoFor(home, queued);
+        if (!hasCommit(repo, shipment.commit())) {
+            return abort(journal, null, "commit " + shipment.commit() + " of shipped release " + shipment.release() + " is not in the repo of "
+                    + app + ": ship it again from the primary");
+        }
+        Checkout checkout;
+        try {
+            checkout = checkout(app, repo, shipment.commit(), releaseId, journal);
+        } catch (NotReady e) {
+            return abort(journal, null, e.getMessage());
+        }
+        Path dir;
+        try {
+            dir = shipped.adopt(store, app, shipment.release(), releaseId);
+        } catch (IOException e) {
+            return abort(journal, null, "cannot make release " + releaseId + " from shipped " + shipment.release() + ": " + e.getMessage());
+        }
+        journal.accept(new DeployEvent.Notice("release " + releaseId + ": the files of " + shipment.release() + " (" + shipment.commit()
+                .substring(0, 7) + ", built and shipped by the primary), " + env.size() + " config " + (env.size() == 1 ? "var" : "vars")));
+        DeployFacts facts = new DeployFacts(home, app, checkout.config(), server, shipment.commit(), shipment.branch(), releaseId,
+                checkout.dir(), previous, env, jdkHome, DeployQueue.FLEET, shipment.release());
+        DeployContext ctx = new DeployContext(facts, new DeployContext.Services(backend, sites, store, remote), new JournalChanges(journal));
+        ctx.put(new StepOutput.ReleaseCopied(dir, shipment.run()));
+        return runPipeline(queued, ctx, checkout.hooks(), DeployPlan.storedRelease(), started, journal);
+    }
+
     private Result runPipeline(DeployState queued, DeployContext ctx, ProjectHooks hooks, List<Step<DeployContext>> steps, Instant started,
             Journal journal) throws IOException {
         UpgradeHooksAdapter hookAdapter = new UpgradeHooksAdapter(hooks);
@@ -292,7 +348,16 @@ public final class DeployWorker {
         return switch (outcome) {
             case PipelineRunner.Outcome.Completed done -> {
                 Optional<String> gone = pusherGone(queued, journal);
-                yield gone.isPresent() ? abort(journal, StepId.RUN_BOTS, gone.get()) : commit(ctx, queued, started, done, journal);
+                if (gone.isPresent()) {
+                    yield abort(journal, StepId.RUN_BOTS, gone.get());
+                }
+                if (server.fleet().enabled() && !DeployQueue.ofStoredRelease(queued.kind())) {
+                    Optional<DeployEvent.Aborting> stopped = FleetParts.roll(home, server.fleet(), ctx, queued.by(), events);
+                    if (stopped.isPresent()) {
+                        yield abort(journal, stopped.get().step(), stopped.get().reason());
+                    }
+                }
+                yield commit(ctx, queued, started, done, journal);
             }
             case PipelineRunner.Outcome.Failed failed -> {
                 hookAdapter.onFailure(ctx, failed.step(), failed.failure(), events);
@@ -374,11 +439,16 @@ public final class DeployWorker {
 
     /** How long the release that was live keeps running without traffic: sortie.yml's standby, else the app's setting, else the server's. */
     private Duration standby(DeployContext ctx) {
+        Duration configured;
         if (ctx.config().standby() != null) {
-            return ctx.config().standby();
+            configured = ctx.config().standby();
+        } else {
+            Duration app = AppSettings.load(home.appSettings(ctx.app())).standby();
+            configured = app != null ? app : server.standby();
         }
-        Duration app = AppSettings.load(home.appSettings(ctx.app())).standby();
-        return app != null ? app : server.standby();
+        // a fleet host keeps its previous release warm while the rest of the fleet rolls, so a failed roll switches it back at once
+        return DeployQueue.FLEET.equals(ctx.facts().kind()) && configured.compareTo(FleetParts.HOST_STANDBY) < 0 ? FleetParts.HOST_STANDBY
+                : configured;
     }
 
     /**

@@ -65,7 +65,7 @@ class ServerConfigLoadTest {
                 SRC + ": keep_releases: must be between 1 and 1000, got 0",
                 SRC + ": logs.max_size: must be at least 64KB, got 1KB",
                 SRC + ": logs.keep: must be between 1 and 50, got 51",
-                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: acme, app_users, drain, keep_releases, "
+                SRC + ": keep_release: unknown key (did you mean keep_releases?); known keys here: acme, app_users, drain, fleet, keep_releases, "
                         + "logs, nginx, ssh, standby, stop_timeout, tls"),
                 problemsOf("""
                         nginx:

@@ -19,24 +19,39 @@ public final class PrivateSshd implements AutoCloseable {
     public final Path dir;
     public final int port;
     public final Path log;
+    public final String address;
+    /** The host's private key; its {@code .pub} beside it is what a known_hosts line holds. */
+    public final Path hostKey;
     public final String user = System.getProperty("user.name");
     private final Path knownHosts;
     private final Process sshd;
 
     public PrivateSshd(Path dir, Path authorizedKeys) throws IOException, InterruptedException {
+        this(dir, authorizedKeys, List.of(), "127.0.0.1", 0);
+    }
+
+    /**
+     * An sshd started with {@code prefix} before its argv (e.g. {@code ip netns exec NS}), listening on {@code address}:{@code port}
+     * (0: a free loopback port).
+     */
+    public PrivateSshd(Path dir, Path authorizedKeys, List<String> prefix, String address, int port) throws IOException, InterruptedException {
+        this.address = address;
         String binary = Requirements.program("sshd", "openssh-server");
         Requirements.program("ssh", "openssh-client");
         this.dir = Files.createDirectories(dir);
         this.log = dir.resolve("sshd.log");
         this.knownHosts = dir.resolve("known_hosts");
-        Path hostKey = dir.resolve("host_ed25519");
+        this.hostKey = dir.resolve("host_ed25519");
         keygen(hostKey);
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
+        if (port == 0) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
         }
+        this.port = port;
         Path config = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
                 "Port " + port,
-                "ListenAddress 127.0.0.1",
+                "ListenAddress " + address,
                 "HostKey " + hostKey,
                 "PidFile " + dir.resolve("sshd.pid"),
                 "AuthorizedKeysFile " + authorizedKeys,
@@ -58,10 +73,14 @@ public final class PrivateSshd implements AutoCloseable {
                 ""));
         // sshd's privilege separation needs this directory (made by the package's service, which nothing starts here)
         Files.createDirectories(Path.of("/run/sshd"));
-        Proc.run(dir, Map.of(), 30, List.of(binary, "-t", "-f", config.toString())).assertOk();
-        this.sshd = new ProcessBuilder(binary, "-D", "-f", config.toString(), "-E", log.toString())
+        List<String> test = new ArrayList<>(prefix);
+        test.addAll(List.of(binary, "-t", "-f", config.toString()));
+        Proc.run(dir, Map.of(), 30, test).assertOk();
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of(binary, "-D", "-f", config.toString(), "-E", log.toString()));
+        this.sshd = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.out").toFile()).start();
-        Await.until("sshd listening on 127.0.0.1:" + port, this::listening);
+        Await.until("sshd listening on " + address + ":" + port, this::listening);
     }
 
     private boolean listening() {
@@ -69,7 +88,7 @@ public final class PrivateSshd implements AutoCloseable {
             throw new AssertionError("sshd exited with " + sshd.exitValue() + ": " + read(dir.resolve("sshd.out")) + read(log));
         }
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.connect(new InetSocketAddress(address, port), 500);
             return true;
         } catch (IOException e) {
             return false;
