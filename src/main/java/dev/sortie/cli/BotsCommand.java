@@ -2,8 +2,8 @@ package dev.sortie.cli;
 
 import dev.sortie.bots.http.ControlServer;
 import dev.sortie.bots.http.TreeLoader;
+import dev.sortie.bots.metrics.MetricsSink;
 import dev.sortie.bots.metrics.MetricsSnapshot;
-import dev.sortie.bots.metrics.RunMetrics;
 import dev.sortie.bots.run.ArrivalSchedule;
 import dev.sortie.bots.run.BotManager;
 import dev.sortie.bots.run.LoadStages;
@@ -29,9 +29,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -257,7 +255,9 @@ final class BotsCommand implements Runnable {
             out.flush();
             RunSpec runSpec = new RunSpec(tree, loaded.tree(), target(), RunSpec.Mode.LOAD, n, rate, d, null, null, log.toAbsolutePath(),
                     loaded.thresholds(), shape);
-            manager.start(runSpec, null, report.open(log));
+            List<MetricsSink> sinks = new ArrayList<>(report.open(log));
+            sinks.add(new ConsoleProgress(out, System.console() != null, () -> wanted(manager.describe())));
+            manager.start(runSpec, null, sinks);
             CountDownLatch printed = new CountDownLatch(1);
             Thread stopper = new Thread(() -> {
                 if (manager.status() == BotManager.Status.RUNNING) {
@@ -270,7 +270,7 @@ final class BotsCommand implements Runnable {
                 }
             }, "sortie-bots-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
-            RunResult result = watch(manager, out, System.console() != null);
+            RunResult result = manager.ended().get(); // meanwhile the console's line is one of the run's sinks
             MetricsSnapshot m = manager.metrics();
             out.println("-----> " + result.reason() + ": " + String.format(Locale.ROOT, "%,d", m.runs()) + " actions by "
                     + manager.describe().highestBotId() + " bots, " + m.totalErrorCount() + " errors");
@@ -296,36 +296,9 @@ final class BotsCommand implements Runnable {
         }
     }
 
-    /** Prints progress about once a second until the run ends; returns its result. */
-    static RunResult watch(BotManager manager, PrintWriter out, boolean tty) throws InterruptedException, ExecutionException {
-        RunMetrics live = manager.liveMetrics();
-        long lastRuns = 0;
-        long lastAt = System.nanoTime();
-        int tick = 0;
-        while (true) {
-            try {
-                RunResult r = manager.ended().get(1, TimeUnit.SECONDS);
-                if (tty) {
-                    out.println();
-                }
-                return r;
-            } catch (TimeoutException stillRunning) {
-                tick++;
-                long now = System.nanoTime();
-                long runs = live.runs();
-                RunStatus s = manager.describe();
-                double rate = (runs - lastRuns) / ((now - lastAt) / 1e9);
-                lastRuns = runs;
-                lastAt = now;
-                if (tty || tick % 5 == 0) {
-                    int wanted = s.wantedBots() != null ? s.wantedBots() : s.maxBots() != null ? s.maxBots() : 0;
-                    String line = BotReport.progress(s.elapsedSeconds(), s.botCount(), wanted, runs, rate, live.totalErrors(),
-                            manager.metrics().worstP99());
-                    out.print(tty ? "\r" + line + "   " : "       " + line + "\n");
-                    out.flush();
-                }
-            }
-        }
+    /** The bots a run wants now: its bot count, or in the open model its cap. */
+    static int wanted(RunStatus s) {
+        return s.wantedBots() != null ? s.wantedBots() : s.maxBots() != null ? s.maxBots() : 0;
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,

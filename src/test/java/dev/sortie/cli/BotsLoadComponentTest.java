@@ -80,6 +80,15 @@ class BotsLoadComponentTest {
     }
 
     @Test
+    void offATerminalARunPrintsItsProgressEveryFifthSecondFromItsMetrics() throws Exception {
+        Path t = tree("t.yml", UNHEALTHY);
+        assertEquals(ExitCodes.OK, bots("run", "--tree", t.toString(), "--n", "2", "--duration", "6s"), out + "" + err);
+        List<String> progress = out.toString().lines()
+                .filter(l -> l.matches(" +\\d+s  bots \\d+/2  requests [0-9,]+ \\([0-9,]+/s\\)  errors 0  p99 [0-9.]+ms")).toList();
+        assertEquals(1, progress.size(), "one line after five intervals, none more in six seconds:\n" + out);
+    }
+
+    @Test
     void thresholdsInTheTreeFileFailATestAndAbortOnFailStopsARunEarly() throws Exception {
         Path t = tree("t.yml", UNHEALTHY + """
                 thresholds:
