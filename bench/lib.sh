@@ -3,10 +3,14 @@
 now_ms() { date +%s%3N; }
 
 # a free loopback port: nothing answers a connect, from bash alone (no python start-up in the timed part)
+# A free loopback port below the kernel's ephemeral range, so no process that binds port 0 (an app
+# instance Sortie starts) can take it before the listener it is for (nginx) starts.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] 2>/dev/null || low=32768
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % (low - 20000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
