@@ -1,9 +1,9 @@
 package dev.sortie.e2e;
 
+import dev.sortie.testing.ListenPorts;
 import dev.sortie.testing.Proc;
 import dev.sortie.testing.Requirements;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +34,7 @@ final class InstalledSortie implements AutoCloseable {
         Requirements.curl();
         this.home = Files.createDirectories(tmp.resolve("home"));
         this.work = Files.createDirectories(tmp.resolve("work"));
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.nginxPort = s.getLocalPort();
-        }
+        this.nginxPort = ListenPorts.free(); // not one the kernel may give an app instance first
         Files.writeString(home.resolve("sortie.yml"), "nginx:\n  port: " + nginxPort + "\ndrain: 1s\nstop_timeout: 5s\n");
         env.put("SORTIE_HOME", home.toString());
         env.put("PATH", bin().getParent() + ":" + System.getenv("PATH"));

@@ -2,7 +2,6 @@ package dev.sortie.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +43,7 @@ public final class PrivateSshd implements AutoCloseable {
         this.hostKey = dir.resolve("host_ed25519");
         keygen(hostKey);
         if (port == 0) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            port = ListenPorts.free();
         }
         this.port = port;
         Path config = Files.writeString(dir.resolve("sshd_config"), String.join("\n",
