@@ -8,7 +8,6 @@ import dev.sortie.deploy.AppUsers;
 import dev.sortie.deploy.Convergence;
 import dev.sortie.deploy.DeployQueue;
 import dev.sortie.deploy.Journal;
-import dev.sortie.exec.CommandFailedException;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.NginxLogRotation;
 import dev.sortie.nginx.SiteOptions;
@@ -144,13 +143,15 @@ public final class Daemon implements AutoCloseable {
             if (apps.isEmpty()) {
                 return;
             }
-            managed.prepare();
-            managed.startOrReload();
-            LOG.info("started the managed nginx, which was not running, for the sites of {}", String.join(", ", apps));
+            if (sortie.sites().ensureRunning(Duration.ofSeconds(15))) { // else the CLI's server start was first
+                LOG.info("started the managed nginx, which was not running, for the sites of {}", String.join(", ", apps));
+            }
         } catch (java.nio.file.NoSuchFileException e) {
             // no sites yet
-        } catch (IOException | CommandFailedException | RuntimeException e) {
+        } catch (IOException | SiteSwitch.SwitchFailed | RuntimeException e) {
             LOG.error("the managed nginx is not running and could not be started: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

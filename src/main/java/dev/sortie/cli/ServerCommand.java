@@ -5,6 +5,7 @@ import dev.sortie.app.DaemonProcess;
 import dev.sortie.app.Sortie;
 import dev.sortie.nginx.ManagedNginx;
 import dev.sortie.nginx.Nginx;
+import dev.sortie.nginx.SiteSwitch;
 import dev.sortie.nginx.Template;
 import dev.sortie.service.SupervisorClient;
 import java.io.IOException;
@@ -61,12 +62,14 @@ final class ServerCommand implements Runnable {
                 sites = files.anyMatch(f -> f.getFileName().toString().endsWith(".conf"));
             }
             if (sites && !nginx.isRunning()) {
-                var invalid = nginx.test();
-                if (invalid.isPresent()) {
-                    throw new UserError(ExitCodes.FAILED, "the managed nginx config does not pass nginx -t:\n" + invalid.get());
+                // the daemon just started may start it too (its sites must serve after a reboot): one of them does
+                try {
+                    if (sortie.sites().ensureRunning(Duration.ofSeconds(15))) {
+                        out.println("Started the managed nginx on " + nginx.listenAddress() + ":" + nginx.port() + ".");
+                    }
+                } catch (SiteSwitch.SwitchFailed e) {
+                    throw new UserError(ExitCodes.FAILED, "the managed nginx did not start: " + e.getMessage());
                 }
-                nginx.startOrReload();
-                out.println("Started the managed nginx on " + nginx.listenAddress() + ":" + nginx.port() + ".");
             }
             return ExitCodes.OK;
         }

@@ -224,6 +224,23 @@ public final class SiteSwitch {
         }
     }
 
+    /**
+     * Starts nginx when it does not run (a server start, a daemon after a reboot), under the lock every site change
+     * takes: two of these at once (the CLI's server start and the daemon it started) start one master, not a second
+     * that fails to bind. Waits until its workers run.
+     *
+     * @return whether this call started it
+     */
+    public boolean ensureRunning(Duration timeout) throws SwitchFailed, IOException, InterruptedException {
+        try (DeployLock held = changes("start of nginx")) {
+            if (nginx.isRunning()) {
+                return false;
+            }
+            reloadAndConfirm(timeout);
+            return true;
+        }
+    }
+
     private void reloadAndConfirm(Duration timeout) throws SwitchFailed, IOException, InterruptedException {
         nginx.prepare();
         Optional<String> invalid = nginx.test();
