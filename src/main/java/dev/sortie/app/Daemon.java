@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -79,11 +80,7 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService rotation = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
             .name("nginx log rotation").factory());
 
-    public Daemon(Sortie sortie) {
-        this(sortie, null);
-    }
-
-    /** @param view how pushes followed in the daemon are shown (the {@code push_follow} op); null: that op is unknown */
+    /** @param view how pushes followed in the daemon are shown (the {@code push_follow} op) */
     public Daemon(Sortie sortie, PushView view) {
         this.sortie = sortie;
         this.server = new SupervisorServer(sortie.home().socket(), sortie.home().runDir().resolve("server.pid"),
@@ -93,11 +90,11 @@ public final class Daemon implements AutoCloseable {
         Convergence convergence = new Convergence(sortie.home(), sortie.server(), server.backend(), sortie.sites(),
                 sortie::url);
         this.queue = new DeployQueue(sortie.home(), workers, convergence);
-        PushStream pushes = view == null ? null : new PushStream(sortie, queue, view);
+        PushStream pushes = new PushStream(sortie, queue, Objects.requireNonNull(view, "view"));
         server.extend(new SupervisorServer.Extension() {
             @Override
             public boolean streams(String op) {
-                return pushes != null && PushStream.OP.equals(op);
+                return PushStream.OP.equals(op);
             }
 
             @Override

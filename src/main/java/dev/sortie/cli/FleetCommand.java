@@ -13,6 +13,7 @@ import dev.sortie.fleet.ShippedReleases;
 import dev.sortie.pipeline.DeployEvent;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class FleetCommand {
             }
             long start = System.nanoTime();
             Shipment s = new ShippedReleases(sortie.home()).receive(app, release);
-            System.out.printf(java.util.Locale.ROOT, "received %s of %s (%s) in %.1fs%n", s.release(), s.app(), s.commit().substring(0, 7),
+            System.out.printf(Locale.ROOT, "received %s of %s (%s) in %.1fs%n", s.release(), s.app(), s.commit().substring(0, 7),
                     (System.nanoTime() - start) / 1e9);
             return ExitCodes.OK;
         }
