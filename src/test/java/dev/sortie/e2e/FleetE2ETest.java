@@ -150,12 +150,12 @@ class FleetE2ETest {
     @Order(1)
     void anUnreachableHostIsRefusedBeforeAnythingIsBuiltOrShipped() throws Exception {
         List<String> hosts = new ArrayList<>(fleet.hosts().stream().map(h -> "{name: " + h.name() + ", ssh: " + h.sshTarget() + "}").toList());
-        hosts.add("{name: web9, ssh: root@10.77.0.99}");
+        hosts.add("{name: web9, ssh: root@" + NetnsHosts.SUBNET + ".99}");
         configure(hosts, knownHosts);
         try {
             Proc.Result push = push("never shipped");
             assertTrue(push.output().contains("deploy FAILED before the first step: fleet check: "), push.output());
-            assertTrue(push.output().contains("fleet check: web9 (root@10.77.0.99): unreachable over SSH"), push.output());
+            assertTrue(push.output().contains("fleet check: web9 (root@" + NetnsHosts.SUBNET + ".99): unreachable over SSH"), push.output());
             assertTrue(push.output().contains("nothing was built or shipped"), push.output());
             assertFalse(push.output().contains("-----> deps"), push.output());
             assertFalse(shippedAnywhere(), "a host got something");

@@ -17,9 +17,17 @@ import java.util.Map;
  */
 public final class NetnsHosts implements AutoCloseable {
 
-    public static final String PREFIX = "sfleet-";
-    public static final String BRIDGE = "sfleet-br";
-    public static final String GATEWAY = "10.77.0.1";
+    /**
+     * Which set of names and addresses this run uses: {@code SORTIE_NETNS=N} (0-9, default 0) gives namespaces
+     * {@code sfleetN-*} on 10.(77+N).0.0/24, so that two checkouts can run the fleet tier at once without deleting
+     * each other's hosts. 0 keeps the plain {@code sfleet-} names.
+     */
+    public static final int SET = set();
+    public static final String PREFIX = "sfleet" + (SET == 0 ? "" : String.valueOf(SET)) + "-";
+    public static final String BRIDGE = PREFIX + "br";
+    /** The first three octets of the hosts' network. */
+    public static final String SUBNET = "10." + (77 + SET) + ".0";
+    public static final String GATEWAY = SUBNET + ".1";
     /** The port each host's managed nginx listens on, inside its namespace. */
     public static final int NGINX_PORT = 19480;
 
@@ -61,7 +69,7 @@ public final class NetnsHosts implements AutoCloseable {
             ip("addr", "add", GATEWAY + "/24", "dev", BRIDGE);
             ip("link", "set", BRIDGE, "up");
             for (int i = 0; i < names.size(); i++) {
-                hosts.add(host(names.get(i), "10.77.0." + (11 + i), adminKey));
+                hosts.add(host(names.get(i), SUBNET + "." + (11 + i), adminKey));
             }
             ok = true;
         } finally {
@@ -98,11 +106,11 @@ public final class NetnsHosts implements AutoCloseable {
             throw new IllegalArgumentException("host name too long for a link name: " + name);
         }
         ip("netns", "add", ns);
-        ip("link", "add", veth, "type", "veth", "peer", "name", "sf-peer");
-        ip("link", "set", "sf-peer", "netns", ns);
+        // the peer is made inside the namespace as eth0 at once: no temporary name in the root namespace that two
+        // runs (SORTIE_NETNS sets) could both want
+        ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
         ip("link", "set", veth, "master", BRIDGE);
         ip("link", "set", veth, "up");
-        ip("-n", ns, "link", "set", "sf-peer", "name", "eth0");
         ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
         ip("-n", ns, "link", "set", "eth0", "up");
         ip("-n", ns, "link", "set", "lo", "up");
@@ -174,6 +182,17 @@ public final class NetnsHosts implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static int set() {
+        String v = System.getenv("SORTIE_NETNS");
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        if (!v.matches("[0-9]")) {
+            throw new IllegalStateException("SORTIE_NETNS must be one digit (0-9), got " + v);
+        }
+        return Integer.parseInt(v);
     }
 
     private void ip(String... args) throws IOException, InterruptedException {
