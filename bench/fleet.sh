@@ -8,9 +8,9 @@
 #   bench/fleet.sh [ROUNDS]         default 3 measured pushes per fleet size, after one unmeasured warm-up
 #   SORTIE=/path/to/bin/sortie      the installed launcher (default: sortie on PATH)
 #
-# Needs root and iproute2. Uses namespaces sfleet-b1..b3 on the bridge sfleet-br (10.77.0.0/24) and deletes them
-# (and everything running inside) on exit, and first, in case an earlier run was killed: so never run it beside
-# ./test.sh fleet, which uses the same names.
+# Needs root and iproute2. Uses namespaces sfbench-b1..b3 on the bridge sfbench-br (10.76.0.0/24) and deletes them
+# (and everything running inside) on exit, and first, in case an earlier run was killed. Its names and subnet
+# differ from the test tier's (sfleet-*, 10.77.0.0/24 and up), so it can run beside ./test.sh fleet.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 rounds=${1:-3}
@@ -24,11 +24,11 @@ hosts=(b1 b2 b3)
 
 work=$(mktemp -d /tmp/fleet-bench.XXXXXX)
 netns_cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep '^sfleet-' || true); do
+  for ns in $(ip netns list | awk '{print $1}' | grep '^sfbench-' || true); do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
-  for link in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^sfleet-' || true); do
+  for link in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^sfbench-' || true); do
     ip link del "$link" 2>/dev/null || true
   done
 }
@@ -36,7 +36,7 @@ cleanup() {
   set +e
   SORTIE_HOME="$work/primary" "$sortie" server stop >/dev/null 2>&1
   SORTIE_HOME="$work/plain" "$sortie" server stop >/dev/null 2>&1
-  for h in "${hosts[@]}"; do SORTIE_HOME="$work/$h/home" ip netns exec "sfleet-$h" "$sortie" server stop >/dev/null 2>&1; done
+  for h in "${hosts[@]}"; do SORTIE_HOME="$work/$h/home" ip netns exec "sfbench-$h" "$sortie" server stop >/dev/null 2>&1; done
   netns_cleanup
   rm -rf "$work"
 }
@@ -44,18 +44,16 @@ trap cleanup EXIT
 netns_cleanup
 
 ssh-keygen -q -t ed25519 -N '' -f "$work/primary.key"
-ip link add sfleet-br type bridge
-ip addr add 10.77.0.1/24 dev sfleet-br
-ip link set sfleet-br up
+ip link add sfbench-br type bridge
+ip addr add 10.76.0.1/24 dev sfbench-br
+ip link set sfbench-br up
 : > "$work/known_hosts"
 i=0
 for h in "${hosts[@]}"; do
-  i=$((i + 1)); addr="10.77.0.$((40 + i))"; ns="sfleet-$h"
+  i=$((i + 1)); addr="10.76.0.$((40 + i))"; ns="sfbench-$h"
   ip netns add "$ns"
-  ip link add "sfleet-$h" type veth peer name sf-peer
-  ip link set sf-peer netns "$ns"
-  ip link set "sfleet-$h" master sfleet-br up
-  ip -n "$ns" link set sf-peer name eth0
+  ip link add "sfbench-$h" type veth peer name eth0 netns "$ns"
+  ip link set "sfbench-$h" master sfbench-br up
   ip -n "$ns" addr add "$addr/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
@@ -123,7 +121,7 @@ plain=$(measure plain "no fleet (the server deploys to itself)") || exit 1
 declare -A med
 for size in 1 2 3; do
   list=""
-  for k in $(seq 1 "$size"); do list+="{name: ${hosts[$((k - 1))]}, ssh: root@10.77.0.$((40 + k))}, "; done
+  for k in $(seq 1 "$size"); do list+="{name: ${hosts[$((k - 1))]}, ssh: root@10.76.0.$((40 + k))}, "; done
   printf "${base}fleet:\n  hosts: [%s]\n  rolling: {batch: 1, pause: 0s}\n  identity: %s\n  known_hosts: %s\n" \
     "${list%, }" "$work/primary.key" "$work/known_hosts" > "$work/primary/sortie.yml"
   SORTIE_HOME="$work/primary" "$sortie" server stop >/dev/null 2>&1 || true
