@@ -193,7 +193,7 @@ hooks:
 write_app() { # $1: message, $2: extra sortie.yml lines, $3: 1 to include the failing smoke bots
   printf '%s\n' "$1" > "$repo/message.txt"
   local base=$base_yml
-  # a case that sets run: replaces the base's run: line (sortie.yml refuses a duplicate key, rightly)
+  # a case that sets run: replaces the base's run: line, its first (sortie.yml refuses a duplicate key, rightly)
   [[ $'\n'$2 != *$'\n'run:* ]] || base=${base_yml#*$'\n'}
   printf '%s%s' "$base" "$2" > "$repo/sortie.yml"
   rm -rf "$repo/bots"

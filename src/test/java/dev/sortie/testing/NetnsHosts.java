@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A fleet of test hosts on this machine: each host is a network namespace {@code sfleet-NAME} on the bridge
- * {@code sfleet-br} (10.77.0.1/24; host k at 10.77.0.(10+k)), with its own OpenSSH sshd on port 22 of its address, its
+ * {@code sfleet-br} (10.77.0.1/24; host k at 10.77.0.(10+k); other names and subnet with {@code SORTIE_NETNS}, see
+ * {@link #SET}), with its own OpenSSH sshd on port 22 of its address, its
  * own Sortie home, daemon and managed nginx, all run inside the namespace with {@code ip netns exec}. The primary (the
  * test's own Sortie, outside any namespace) reaches the hosts over the bridge. Every namespace and link is deleted by
  * {@link #close()}, and also first, so a run that was killed leaves nothing behind for the next. Needs root and iproute2.
@@ -41,7 +42,7 @@ public final class NetnsHosts implements AutoCloseable {
             return out;
         }
 
-        /** What the primary's fleet config names it by: {@code root@10.77.0.11}. */
+        /** What the primary's fleet config names it by, e.g. {@code root@10.77.0.11}. */
         public String sshTarget() {
             return sshd.user + "@" + address;
         }
@@ -155,7 +156,7 @@ public final class NetnsHosts implements AutoCloseable {
                 "http://" + host.address() + ":" + NGINX_PORT + path));
     }
 
-    /** Deletes every {@code sfleet-*} namespace and link: what this fixture makes, and what a killed run left. */
+    /** Deletes every namespace and link of this run's {@link #PREFIX}: what this fixture makes, and what a killed run left. */
     public static void cleanUp() throws IOException, InterruptedException {
         Path here = Path.of("").toAbsolutePath();
         String namespaces = Proc.run(here, Map.of(), 30, List.of("ip", "netns", "list")).output();
